@@ -1,0 +1,398 @@
+//! The one error type of the crate.
+//!
+//! Every failure SQLAlchemy distinguishes while configuring relationships has
+//! its own variant, and the messages keep SQLAlchemy's wording (with sqlrel's
+//! table and relationship names filled in) so that a search for the message
+//! finds SQLAlchemy's documentation and answers.
+
+use std::fmt;
+
+/// Result alias used throughout sqlrel.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in sqlrel.
+///
+/// Relationship names are written `table.name` (the parent table and the
+/// attribute name), e.g. `users.addresses`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A table name that the schema does not hold.
+    #[error("unknown table '{name}'")]
+    UnknownTable {
+        /// The name as written (possibly `namespace.table`).
+        name: String,
+    },
+    /// A column name that the table does not hold.
+    #[error("table '{table}' has no column '{column}'")]
+    UnknownColumn {
+        /// The table that was searched.
+        table: String,
+        /// The missing column.
+        column: String,
+    },
+    /// A relationship that the registry does not hold.
+    #[error("unknown relationship '{name}'")]
+    UnknownRelationship {
+        /// `table.name` as written.
+        name: String,
+    },
+    /// Two tables with the same qualified name.
+    #[error("table '{name}' is defined twice")]
+    DuplicateTable {
+        /// The qualified table name.
+        name: String,
+    },
+    /// Two columns with the same name in one table.
+    #[error("table '{table}' defines column '{column}' twice")]
+    DuplicateColumn {
+        /// The table.
+        table: String,
+        /// The repeated column.
+        column: String,
+    },
+    /// A constraint that cannot be built (empty column list, column count
+    /// mismatch, ...).
+    #[error("invalid constraint on table '{table}': {message}")]
+    InvalidConstraint {
+        /// The table carrying the constraint.
+        table: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Text (DDL, a join condition, relationship-aware SQL) that cannot be
+    /// parsed.
+    #[error("cannot parse {what}: {message}")]
+    Parse {
+        /// What was being parsed, e.g. `join condition "users.id = ..."`.
+        what: String,
+        /// The parser's complaint.
+        message: String,
+    },
+    /// No foreign key links the parent and child tables (SQLAlchemy's
+    /// `NoForeignKeysError`).
+    #[error("{}", no_foreign_keys_message(relationship, secondary.as_deref()))]
+    NoForeignKeys {
+        /// `table.name` of the relationship.
+        relationship: String,
+        /// The secondary (association) table, when one is configured.
+        secondary: Option<String>,
+    },
+    /// Several foreign keys link the tables and none was chosen (SQLAlchemy's
+    /// `AmbiguousForeignKeysError`).
+    #[error("{}", ambiguous_foreign_keys_message(relationship, secondary.as_deref()))]
+    AmbiguousForeignKeys {
+        /// `table.name` of the relationship.
+        relationship: String,
+        /// The secondary (association) table, when one is configured.
+        secondary: Option<String>,
+    },
+    /// The join condition and `remote_side` give no local/remote column pair.
+    #[error(
+        "Relationship {relationship} could not determine any unambiguous local/remote column \
+         pairs based on join condition and remote_side arguments.  Consider using the remote() \
+         annotation to accurately mark those elements of the join condition that are on the \
+         remote side of the relationship."
+    )]
+    NoLocalRemotePairs {
+        /// `table.name` of the relationship.
+        relationship: String,
+    },
+    /// No column of the join condition is foreign.
+    #[error(
+        "Could not locate any relevant foreign key columns for {side} join condition \
+         '{condition}' on relationship {relationship}.  Ensure that referencing columns are \
+         associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join \
+         condition with the foreign() annotation."
+    )]
+    NoForeignColumns {
+        /// `table.name` of the relationship.
+        relationship: String,
+        /// Which join condition.
+        side: JoinSide,
+        /// The condition as SQL text.
+        condition: String,
+    },
+    /// Foreign columns exist but never in a plain `=` comparison, and the
+    /// relationship is not `viewonly`.
+    #[error(
+        "Could not locate any simple equality expressions involving locally mapped foreign key \
+         columns for {side} join condition '{condition}' on relationship {relationship}.  \
+         Ensure that referencing columns are associated with a ForeignKey or \
+         ForeignKeyConstraint, or are annotated in the join condition with the foreign() \
+         annotation. To allow comparison operators other than '==', the relationship can be \
+         marked as viewonly=True."
+    )]
+    NoEqualityForeignColumns {
+        /// `table.name` of the relationship.
+        relationship: String,
+        /// Which join condition.
+        side: JoinSide,
+        /// The condition as SQL text.
+        condition: String,
+    },
+    /// Foreign columns on both sides and the annotations do not settle the
+    /// direction.
+    #[error(
+        "Can't determine relationship direction for relationship '{relationship}' - foreign key \
+         columns within the join condition are present in both the parent and the child's \
+         mapped tables.  Ensure that only those columns referring to a parent column are marked \
+         as foreign, either via the foreign() annotation or via the foreign_keys argument."
+    )]
+    AmbiguousDirection {
+        /// `table.name` of the relationship.
+        relationship: String,
+    },
+    /// Foreign columns on neither side.
+    #[error(
+        "Can't determine relationship direction for relationship '{relationship}' - foreign key \
+         columns are present in neither the parent nor the child's mapped tables"
+    )]
+    NoDirection {
+        /// `table.name` of the relationship.
+        relationship: String,
+    },
+    /// `secondaryjoin` given without `secondary`.
+    #[error(
+        "Property {relationship} specified with secondary join condition but no secondary \
+         argument"
+    )]
+    SecondaryJoinWithoutSecondary {
+        /// `table.name` of the relationship.
+        relationship: String,
+    },
+    /// `backref` and `back_populates` on the same relationship.
+    #[error(
+        "backref and back_populates keyword arguments are mutually exclusive (relationship \
+         {relationship})"
+    )]
+    BackrefWithBackPopulates {
+        /// `table.name` of the relationship.
+        relationship: String,
+    },
+    /// A backref whose name is taken on the target table.
+    #[error(
+        "Error creating backref '{backref}' on relationship '{relationship}': property of that \
+         name exists on mapper '{table}'"
+    )]
+    BackrefExists {
+        /// The backref's name.
+        backref: String,
+        /// `table.name` of the relationship declaring the backref.
+        relationship: String,
+        /// The table on which the name is taken.
+        table: String,
+    },
+    /// A backref that sets `secondaryjoin` although the relationship has no
+    /// secondary table.
+    #[error(
+        "Can't assign 'secondaryjoin' on a backref against a non-secondary relationship. \
+         (relationship {relationship})"
+    )]
+    BackrefSecondaryJoin {
+        /// `table.name` of the relationship declaring the backref.
+        relationship: String,
+    },
+    /// Two relationships linked by `back_populates` (or a backref) that have
+    /// the same direction.
+    #[error(
+        "{other} and back-reference {relationship} are both of the same direction {direction}.  \
+         Did you mean to set remote_side on the many-to-one side ?"
+    )]
+    SameDirection {
+        /// One side.
+        relationship: String,
+        /// The other side.
+        other: String,
+        /// The direction both have.
+        direction: crate::relationship::Direction,
+    },
+    /// `back_populates` names a relationship whose target is not this
+    /// relationship's table.
+    #[error(
+        "reverse_property '{name}' on relationship {relationship} references relationship \
+         {other}, which does not reference mapper '{table}'"
+    )]
+    BackPopulatesMismatch {
+        /// The name given to `back_populates`.
+        name: String,
+        /// `table.name` of the relationship declaring `back_populates`.
+        relationship: String,
+        /// `table.name` of the relationship it names.
+        other: String,
+        /// The table that relationship should point at.
+        table: String,
+    },
+    /// Any other invalid configuration or call.
+    #[error("{message}")]
+    InvalidArgument {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Which join condition of a relationship an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JoinSide {
+    /// The primary join (parent to target, or parent to secondary).
+    Primary,
+    /// The secondary join (secondary to target).
+    Secondary,
+}
+
+impl fmt::Display for JoinSide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JoinSide::Primary => "primary",
+            JoinSide::Secondary => "secondary",
+        })
+    }
+}
+
+/// Coarse classification of an [`Error`], stable across releases; used as the
+/// `kind` field of the command-line tool's JSON errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No foreign keys link the tables.
+    NoForeignKeys,
+    /// More than one foreign key path links the tables.
+    AmbiguousForeignKeys,
+    /// No local/remote column pairs.
+    NoLocalRemotePairs,
+    /// No relevant foreign columns.
+    NoForeignColumns,
+    /// No simple equality on foreign columns.
+    NoEqualityForeignColumns,
+    /// Foreign columns on both sides.
+    AmbiguousDirection,
+    /// Foreign columns on neither side.
+    NoDirection,
+    /// Any other configuration mistake.
+    InvalidArgument,
+    /// Text that does not parse.
+    Parse,
+    /// Unknown table.
+    UnknownTable,
+    /// Unknown column.
+    UnknownColumn,
+    /// Unknown relationship.
+    UnknownRelationship,
+}
+
+impl ErrorKind {
+    /// The snake_case name used in JSON output, e.g. `no_foreign_keys`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NoForeignKeys => "no_foreign_keys",
+            ErrorKind::AmbiguousForeignKeys => "ambiguous_foreign_keys",
+            ErrorKind::NoLocalRemotePairs => "no_local_remote_pairs",
+            ErrorKind::NoForeignColumns => "no_foreign_columns",
+            ErrorKind::NoEqualityForeignColumns => "no_equality_foreign_columns",
+            ErrorKind::AmbiguousDirection => "ambiguous_direction",
+            ErrorKind::NoDirection => "no_direction",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Parse => "parse",
+            ErrorKind::UnknownTable => "unknown_table",
+            ErrorKind::UnknownColumn => "unknown_column",
+            ErrorKind::UnknownRelationship => "unknown_relationship",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The coarse kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::UnknownTable { .. } => ErrorKind::UnknownTable,
+            Error::UnknownColumn { .. } => ErrorKind::UnknownColumn,
+            Error::UnknownRelationship { .. } => ErrorKind::UnknownRelationship,
+            Error::Parse { .. } => ErrorKind::Parse,
+            Error::NoForeignKeys { .. } => ErrorKind::NoForeignKeys,
+            Error::AmbiguousForeignKeys { .. } => ErrorKind::AmbiguousForeignKeys,
+            Error::NoLocalRemotePairs { .. } => ErrorKind::NoLocalRemotePairs,
+            Error::NoForeignColumns { .. } => ErrorKind::NoForeignColumns,
+            Error::NoEqualityForeignColumns { .. } => ErrorKind::NoEqualityForeignColumns,
+            Error::AmbiguousDirection { .. } => ErrorKind::AmbiguousDirection,
+            Error::NoDirection { .. } => ErrorKind::NoDirection,
+            Error::DuplicateTable { .. }
+            | Error::DuplicateColumn { .. }
+            | Error::InvalidConstraint { .. }
+            | Error::SecondaryJoinWithoutSecondary { .. }
+            | Error::BackrefWithBackPopulates { .. }
+            | Error::BackrefExists { .. }
+            | Error::BackrefSecondaryJoin { .. }
+            | Error::SameDirection { .. }
+            | Error::BackPopulatesMismatch { .. }
+            | Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+        }
+    }
+
+    /// The relationship (`table.name`) the error is about, when there is one.
+    pub fn relationship(&self) -> Option<&str> {
+        match self {
+            Error::NoForeignKeys { relationship, .. }
+            | Error::AmbiguousForeignKeys { relationship, .. }
+            | Error::NoLocalRemotePairs { relationship }
+            | Error::NoForeignColumns { relationship, .. }
+            | Error::NoEqualityForeignColumns { relationship, .. }
+            | Error::AmbiguousDirection { relationship }
+            | Error::NoDirection { relationship }
+            | Error::SecondaryJoinWithoutSecondary { relationship }
+            | Error::BackrefWithBackPopulates { relationship }
+            | Error::BackrefExists { relationship, .. }
+            | Error::BackrefSecondaryJoin { relationship }
+            | Error::SameDirection { relationship, .. }
+            | Error::BackPopulatesMismatch { relationship, .. } => Some(relationship),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            message: message.into(),
+        }
+    }
+}
+
+fn no_foreign_keys_message(relationship: &str, secondary: Option<&str>) -> String {
+    match secondary {
+        Some(secondary) => format!(
+            "Could not determine join condition between parent/child tables on relationship \
+             {relationship} - there are no foreign keys linking these tables via secondary \
+             table '{secondary}'.  Ensure that referencing columns are associated with a \
+             ForeignKey or ForeignKeyConstraint, or specify 'primaryjoin' and 'secondaryjoin' \
+             expressions."
+        ),
+        None => format!(
+            "Could not determine join condition between parent/child tables on relationship \
+             {relationship} - there are no foreign keys linking these tables.  Ensure that \
+             referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or \
+             specify a 'primaryjoin' expression."
+        ),
+    }
+}
+
+fn ambiguous_foreign_keys_message(relationship: &str, secondary: Option<&str>) -> String {
+    match secondary {
+        Some(secondary) => format!(
+            "Could not determine join condition between parent/child tables on relationship \
+             {relationship} - there are multiple foreign key paths linking the tables via \
+             secondary table '{secondary}'.  Specify the 'foreign_keys' argument, providing a \
+             list of those columns which should be counted as containing a foreign key \
+             reference from the secondary table to each of the parent and child tables."
+        ),
+        None => format!(
+            "Could not determine join condition between parent/child tables on relationship \
+             {relationship} - there are multiple foreign key paths linking the tables.  Specify \
+             the 'foreign_keys' argument, providing a list of those columns which should be \
+             counted as containing a foreign key reference to the parent table."
+        ),
+    }
+}

@@ -1,0 +1,244 @@
+//! Plain-SQL display of expressions, for messages, logs and debugging.
+//!
+//! Dialect-correct rendering (quoting, placeholders) lives in
+//! [`crate::query`]; this output follows SQLAlchemy's `str()` of a clause:
+//! `users.id = addresses.user_id AND addresses.email LIKE '%@x.com'`.
+
+use std::fmt::{self, Write};
+
+use super::{AnonymousId, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias};
+use crate::schema::Table;
+
+/// Gives anonymous aliases names in order of first appearance: the first
+/// alias of `nodes` is `nodes_1`, the next `nodes_2`, skipping names already
+/// taken in the statement.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct AliasNamer {
+    assigned: Vec<(AnonymousId, String)>,
+    taken: Vec<String>,
+}
+
+impl AliasNamer {
+    /// The name of an anonymous alias of `table`.
+    pub(crate) fn name(&mut self, id: AnonymousId, table: &Table) -> &str {
+        let index = match self.assigned.iter().position(|(a, _)| *a == id) {
+            Some(i) => i,
+            None => {
+                let name = (1..)
+                    .map(|n| format!("{}_{n}", table.name()))
+                    .find(|candidate| {
+                        !self.taken.contains(candidate)
+                            && !self.assigned.iter().any(|(_, used)| used == candidate)
+                    })
+                    .unwrap_or_default();
+                self.assigned.push((id, name));
+                self.assigned.len() - 1
+            }
+        };
+        &self.assigned[index].1
+    }
+}
+
+/// Binding strength, loosest first.
+fn precedence(e: &Expr) -> u8 {
+    match e {
+        Expr::Or(items) if items.len() > 1 => 1,
+        Expr::And(items) if items.len() > 1 => 2,
+        Expr::Not(_) => 3,
+        Expr::Binary(b) if b.op.is_comparison() => 4,
+        Expr::IsNull { .. } | Expr::InList { .. } => 4,
+        Expr::Binary(b) if matches!(b.op, BinaryOp::Add | BinaryOp::Sub) => 5,
+        Expr::Binary(_) => 6,
+        _ => 7,
+    }
+}
+
+struct Writer<'n, W> {
+    out: W,
+    names: &'n mut AliasNamer,
+}
+
+impl<W: Write> Writer<'_, W> {
+    fn expr(&mut self, e: &Expr, min: u8) -> fmt::Result {
+        if precedence(e) < min {
+            self.out.write_char('(')?;
+            self.bare(e)?;
+            return self.out.write_char(')');
+        }
+        self.bare(e)
+    }
+
+    fn bare(&mut self, e: &Expr) -> fmt::Result {
+        match e {
+            Expr::Column(c) => {
+                self.source(c.column.table(), c.alias.as_ref())?;
+                self.out.write_char('.')?;
+                self.ident(c.column.name())
+            }
+            Expr::Value(v) => write!(self.out, "{v}"),
+            Expr::Bind(BindKey::Column(c)) => write!(self.out, ":{}", c.name()),
+            Expr::Bind(BindKey::Named(n)) => write!(self.out, ":{n}"),
+            Expr::Binary(b) => {
+                let (lmin, rmin) = if b.op.is_comparison() {
+                    (5, 5)
+                } else {
+                    let p = precedence(e);
+                    (p, p + 1)
+                };
+                self.expr(&b.left, lmin)?;
+                write!(self.out, " {} ", b.op.as_sql())?;
+                self.expr(&b.right, rmin)
+            }
+            Expr::And(items) => self.list(items, " AND ", 2, "1 = 1"),
+            Expr::Or(items) => self.list(items, " OR ", 1, "1 = 0"),
+            Expr::Not(inner) => {
+                self.out.write_str("NOT (")?;
+                self.bare(inner)?;
+                self.out.write_char(')')
+            }
+            Expr::IsNull { expr, negated } => {
+                self.expr(expr, 5)?;
+                self.out
+                    .write_str(if *negated { " IS NOT NULL" } else { " IS NULL" })
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                self.expr(expr, 5)?;
+                self.out
+                    .write_str(if *negated { " NOT IN (" } else { " IN (" })?;
+                self.comma_list(list)?;
+                self.out.write_char(')')
+            }
+            Expr::Function(f) => {
+                self.out.write_str(&f.name)?;
+                self.out.write_char('(')?;
+                self.comma_list(&f.args)?;
+                self.out.write_char(')')
+            }
+            Expr::Exists(q) => {
+                self.out.write_str("EXISTS (")?;
+                self.subquery(q)?;
+                self.out.write_char(')')
+            }
+            Expr::Subquery(q) => {
+                self.out.write_char('(')?;
+                self.subquery(q)?;
+                self.out.write_char(')')
+            }
+        }
+    }
+
+    fn list(&mut self, items: &[Expr], sep: &str, min: u8, empty: &str) -> fmt::Result {
+        if items.is_empty() {
+            return self.out.write_str(empty);
+        }
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.write_str(sep)?;
+            }
+            self.expr(item, min)?;
+        }
+        Ok(())
+    }
+
+    fn comma_list(&mut self, items: &[Expr]) -> fmt::Result {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.write_str(", ")?;
+            }
+            self.expr(item, 1)?;
+        }
+        Ok(())
+    }
+
+    fn subquery(&mut self, q: &Subquery) -> fmt::Result {
+        self.out.write_str("SELECT ")?;
+        match &q.projection {
+            Projection::One => self.out.write_char('1')?,
+            Projection::Exprs(items) => self.comma_list(items)?,
+        }
+        if !q.from.is_empty() {
+            self.out.write_str(" FROM ")?;
+            for (i, item) in q.from.iter().enumerate() {
+                if i > 0 {
+                    self.out.write_str(", ")?;
+                }
+                self.write_from_item(item)?;
+            }
+        }
+        if let Some(filter) = &q.filter {
+            self.out.write_str(" WHERE ")?;
+            self.expr(filter, 1)?;
+        }
+        Ok(())
+    }
+
+    fn write_from_item(&mut self, item: &FromItem) -> fmt::Result {
+        self.table_name(&item.table)?;
+        if item.alias.is_some() {
+            self.out.write_str(" AS ")?;
+            self.source(&item.table, item.alias.as_ref())?;
+        }
+        Ok(())
+    }
+
+    fn source(&mut self, table: &Table, alias: Option<&TableAlias>) -> fmt::Result {
+        match alias {
+            None => self.table_name(table),
+            Some(TableAlias::Named(n)) => self.ident(n),
+            Some(TableAlias::Anonymous(id)) => {
+                let name = self.names.name(*id, table).to_owned();
+                self.ident(&name)
+            }
+        }
+    }
+
+    fn table_name(&mut self, table: &Table) -> fmt::Result {
+        if let Some(ns) = table.namespace() {
+            self.ident(ns)?;
+            self.out.write_char('.')?;
+        }
+        self.ident(table.name())
+    }
+
+    /// Writes a name, double-quoted unless it is a plain lowercase identifier.
+    fn ident(&mut self, name: &str) -> fmt::Result {
+        let plain = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+        if plain {
+            self.out.write_str(name)
+        } else {
+            write!(self.out, "\"{}\"", name.replace('"', "\"\""))
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names = AliasNamer::default();
+        Writer {
+            out: f,
+            names: &mut names,
+        }
+        .expr(self, 1)
+    }
+}
+
+impl fmt::Display for Subquery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names = AliasNamer::default();
+        Writer {
+            out: f,
+            names: &mut names,
+        }
+        .subquery(self)
+    }
+}

@@ -1,0 +1,510 @@
+//! Layer 2: the typed expression AST.
+//!
+//! Column references carry [`Annotations`] (`foreign`, `remote`, `local`);
+//! the relationship resolver reads and writes them exactly as SQLAlchemy's
+//! `JoinCondition` does. Expressions display as plain SQL
+//! (`users.id = addresses.user_id`) and render per dialect in
+//! [`crate::query`].
+//!
+//! ```
+//! use sqlrel::expr::{foreign, Expr};
+//! use sqlrel::schema::Schema;
+//!
+//! let schema = Schema::from_ddl(
+//!     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+//!      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER, email TEXT);",
+//! )?;
+//! let users_id = Expr::col(schema.column("users.id")?);
+//! let user_id = Expr::col(schema.column("addresses.user_id")?);
+//! let email = Expr::col(schema.column("addresses.email")?);
+//! let cond = users_id.eq(foreign(user_id)).and(email.like("%@example.com"));
+//! assert_eq!(cond.to_string(), "users.id = addresses.user_id AND addresses.email LIKE '%@example.com'");
+//! # Ok::<(), sqlrel::Error>(())
+//! ```
+
+mod annotation;
+mod display;
+mod parse;
+mod value;
+mod visit;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use annotation::Annotations;
+pub use parse::parse_condition;
+pub use value::Value;
+
+use crate::schema::{ColumnRef, Table};
+
+/// An SQL expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A column of a table or of a table alias.
+    Column(ColumnExpr),
+    /// A literal value (bound by `build()`, inlined by `to_string()`).
+    Value(Value),
+    /// A bind parameter without a value yet, filled in by
+    /// [`Expr::bind_columns`] (e.g. from a parent row in `with_parent`).
+    Bind(BindKey),
+    /// `left op right`.
+    Binary(Box<BinaryExpr>),
+    /// Conjunction; an empty list is `TRUE`.
+    And(Vec<Expr>),
+    /// Disjunction; an empty list is `FALSE`.
+    Or(Vec<Expr>),
+    /// Negation.
+    Not(Box<Expr>),
+    /// `expr IS NULL` / `expr IS NOT NULL`.
+    IsNull {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// `IS NOT NULL` when true.
+        negated: bool,
+    },
+    /// `expr IN (list)` / `expr NOT IN (list)`.
+    InList {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// The candidates.
+        list: Vec<Expr>,
+        /// `NOT IN` when true.
+        negated: bool,
+    },
+    /// A function call `name(args)`.
+    Function(Function),
+    /// `EXISTS (subquery)`.
+    Exists(Box<Subquery>),
+    /// A scalar subquery `(SELECT ...)`.
+    Subquery(Box<Subquery>),
+}
+
+/// A column reference with its table alias and annotations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnExpr {
+    /// The column.
+    pub column: ColumnRef,
+    /// The alias the column is read through, `None` for the table itself.
+    pub alias: Option<TableAlias>,
+    /// Resolution marks.
+    pub annotations: Annotations,
+}
+
+impl ColumnExpr {
+    /// Whether `other` names the same column through the same alias
+    /// (annotations ignored), SQLAlchemy's `ColumnElement.compare`.
+    pub fn same_column(&self, other: &ColumnExpr) -> bool {
+        self.column == other.column && self.alias == other.alias
+    }
+}
+
+/// A placeholder for a value supplied later.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BindKey {
+    /// The value of this column in a row supplied later.
+    Column(ColumnRef),
+    /// A named parameter.
+    Named(String),
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    NotEq,
+    /// `<`
+    Lt,
+    /// `<=`
+    LtEq,
+    /// `>`
+    Gt,
+    /// `>=`
+    GtEq,
+    /// `LIKE`
+    Like,
+    /// `NOT LIKE`
+    NotLike,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Mod,
+}
+
+impl BinaryOp {
+    /// Whether the operator compares (yields a boolean) rather than computes.
+    pub fn is_comparison(self) -> bool {
+        !matches!(
+            self,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod
+        )
+    }
+
+    /// The negated comparison (`=` ↔ `!=`, `<` ↔ `>=`, ...), `None` for
+    /// arithmetic.
+    pub fn negate(self) -> Option<BinaryOp> {
+        Some(match self {
+            BinaryOp::Eq => BinaryOp::NotEq,
+            BinaryOp::NotEq => BinaryOp::Eq,
+            BinaryOp::Lt => BinaryOp::GtEq,
+            BinaryOp::GtEq => BinaryOp::Lt,
+            BinaryOp::Gt => BinaryOp::LtEq,
+            BinaryOp::LtEq => BinaryOp::Gt,
+            BinaryOp::Like => BinaryOp::NotLike,
+            BinaryOp::NotLike => BinaryOp::Like,
+            _ => return None,
+        })
+    }
+
+    /// The SQL spelling.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            BinaryOp::Eq => "=",
+            BinaryOp::NotEq => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::LtEq => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::GtEq => ">=",
+            BinaryOp::Like => "LIKE",
+            BinaryOp::NotLike => "NOT LIKE",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Mod => "%",
+        }
+    }
+}
+
+/// `left op right`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinaryExpr {
+    /// Left operand.
+    pub left: Expr,
+    /// Operator.
+    pub op: BinaryOp,
+    /// Right operand.
+    pub right: Expr,
+}
+
+/// A function call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// The function name as written (`lower`, `coalesce`).
+    pub name: String,
+    /// Arguments.
+    pub args: Vec<Expr>,
+}
+
+/// An alias of a table inside one statement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TableAlias {
+    /// An alias with a name chosen by the user.
+    Named(Arc<str>),
+    /// An anonymous alias, numbered when a statement is rendered
+    /// (`nodes_1`, `nodes_2`, ... in order of appearance).
+    Anonymous(AnonymousId),
+}
+
+/// Identity of an anonymous alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnonymousId(u64);
+
+impl TableAlias {
+    /// A fresh anonymous alias, distinct from every other.
+    pub fn anonymous() -> TableAlias {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        TableAlias::Anonymous(AnonymousId(NEXT.fetch_add(1, Ordering::Relaxed)))
+    }
+
+    /// A named alias.
+    pub fn named(name: impl Into<Arc<str>>) -> TableAlias {
+        TableAlias::Named(name.into())
+    }
+}
+
+/// A table in a FROM list, possibly aliased.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromItem {
+    /// The table.
+    pub table: Arc<Table>,
+    /// Its alias in this statement.
+    pub alias: Option<TableAlias>,
+}
+
+/// What a subquery selects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Projection {
+    /// `SELECT 1` (for EXISTS).
+    One,
+    /// `SELECT expr, ...`.
+    Exprs(Vec<Expr>),
+}
+
+/// A correlated subquery: `SELECT projection FROM from WHERE filter`.
+///
+/// Columns of tables that are not in `from` correlate to the enclosing
+/// statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subquery {
+    /// The select list.
+    pub projection: Projection,
+    /// The FROM list, in order.
+    pub from: Vec<FromItem>,
+    /// The WHERE clause.
+    pub filter: Option<Expr>,
+}
+
+/// Marks every column of `expr` as foreign (the referencing side), like
+/// SQLAlchemy's `foreign()`.
+pub fn foreign(expr: impl Into<Expr>) -> Expr {
+    expr.into().annotate(Annotations::FOREIGN)
+}
+
+/// Marks every column of `expr` as remote (the target side), like
+/// SQLAlchemy's `remote()`.
+pub fn remote(expr: impl Into<Expr>) -> Expr {
+    expr.into().annotate(Annotations::REMOTE)
+}
+
+impl From<ColumnRef> for Expr {
+    fn from(column: ColumnRef) -> Self {
+        Expr::col(column)
+    }
+}
+
+impl From<&ColumnRef> for Expr {
+    fn from(column: &ColumnRef) -> Self {
+        Expr::col(column.clone())
+    }
+}
+
+impl From<ColumnExpr> for Expr {
+    fn from(column: ColumnExpr) -> Self {
+        Expr::Column(column)
+    }
+}
+
+impl<T: Into<Value>> From<T> for Expr {
+    fn from(value: T) -> Self {
+        Expr::Value(value.into())
+    }
+}
+
+impl Expr {
+    /// A column of its own table.
+    pub fn col(column: ColumnRef) -> Expr {
+        Expr::Column(ColumnExpr {
+            column,
+            alias: None,
+            annotations: Annotations::NONE,
+        })
+    }
+
+    /// A column read through an alias.
+    pub fn aliased_col(column: ColumnRef, alias: TableAlias) -> Expr {
+        Expr::Column(ColumnExpr {
+            column,
+            alias: Some(alias),
+            annotations: Annotations::NONE,
+        })
+    }
+
+    /// A literal value.
+    pub fn val(value: impl Into<Value>) -> Expr {
+        Expr::Value(value.into())
+    }
+
+    /// A function call.
+    pub fn func(name: impl Into<String>, args: impl IntoIterator<Item = Expr>) -> Expr {
+        Expr::Function(Function {
+            name: name.into(),
+            args: args.into_iter().collect(),
+        })
+    }
+
+    /// `EXISTS (subquery)`.
+    pub fn exists(subquery: Subquery) -> Expr {
+        Expr::Exists(Box::new(subquery))
+    }
+
+    /// `self op right`.
+    pub fn binary(self, op: BinaryOp, right: impl Into<Expr>) -> Expr {
+        Expr::Binary(Box::new(BinaryExpr {
+            left: self,
+            op,
+            right: right.into(),
+        }))
+    }
+
+    /// `self = right`.
+    pub fn eq(self, right: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::Eq, right)
+    }
+
+    /// `self != right`.
+    pub fn ne(self, right: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::NotEq, right)
+    }
+
+    /// `self < right`.
+    pub fn lt(self, right: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::Lt, right)
+    }
+
+    /// `self <= right`.
+    pub fn lte(self, right: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::LtEq, right)
+    }
+
+    /// `self > right`.
+    pub fn gt(self, right: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::Gt, right)
+    }
+
+    /// `self >= right`.
+    pub fn gte(self, right: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::GtEq, right)
+    }
+
+    /// `self LIKE pattern`.
+    pub fn like(self, pattern: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::Like, pattern)
+    }
+
+    /// `self NOT LIKE pattern`.
+    pub fn not_like(self, pattern: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::NotLike, pattern)
+    }
+
+    /// `self IS NULL`.
+    pub fn is_null(self) -> Expr {
+        Expr::IsNull {
+            expr: Box::new(self),
+            negated: false,
+        }
+    }
+
+    /// `self IS NOT NULL`.
+    pub fn is_not_null(self) -> Expr {
+        Expr::IsNull {
+            expr: Box::new(self),
+            negated: true,
+        }
+    }
+
+    /// `self IN (list)`.
+    pub fn in_list<I, T>(self, list: I) -> Expr
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Expr>,
+    {
+        Expr::InList {
+            expr: Box::new(self),
+            list: list.into_iter().map(Into::into).collect(),
+            negated: false,
+        }
+    }
+
+    /// `self AND other`, flattening nested conjunctions.
+    pub fn and(self, other: impl Into<Expr>) -> Expr {
+        Expr::all([self, other.into()])
+    }
+
+    /// `self OR other`, flattening nested disjunctions.
+    pub fn or(self, other: impl Into<Expr>) -> Expr {
+        Expr::any([self, other.into()])
+    }
+
+    /// The conjunction of `items` (flattened; a single item is returned as
+    /// is; none gives an empty `And`, which is true).
+    pub fn all(items: impl IntoIterator<Item = Expr>) -> Expr {
+        let mut parts = Vec::new();
+        for item in items {
+            match item {
+                Expr::And(inner) => parts.extend(inner),
+                other => parts.push(other),
+            }
+        }
+        if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::And(Vec::new()))
+        } else {
+            Expr::And(parts)
+        }
+    }
+
+    /// The disjunction of `items` (flattened; a single item is returned as
+    /// is; none gives an empty `Or`, which is false).
+    pub fn any(items: impl IntoIterator<Item = Expr>) -> Expr {
+        let mut parts = Vec::new();
+        for item in items {
+            match item {
+                Expr::Or(inner) => parts.extend(inner),
+                other => parts.push(other),
+            }
+        }
+        if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::Or(Vec::new()))
+        } else {
+            Expr::Or(parts)
+        }
+    }
+
+    /// The negation. Like SQLAlchemy, a comparison negates its operator
+    /// (`a = b` becomes `a != b`), `IS NULL` / `IN` flip, and a double
+    /// negation cancels.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Expr {
+        match self {
+            Expr::Binary(mut b) => match b.op.negate() {
+                Some(op) => {
+                    b.op = op;
+                    Expr::Binary(b)
+                }
+                None => Expr::Not(Box::new(Expr::Binary(b))),
+            },
+            Expr::IsNull { expr, negated } => Expr::IsNull {
+                expr,
+                negated: !negated,
+            },
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => Expr::InList {
+                expr,
+                list,
+                negated: !negated,
+            },
+            Expr::Not(inner) => *inner,
+            other => Expr::Not(Box::new(other)),
+        }
+    }
+
+    /// Adds `annotations` to every column of the expression.
+    pub fn annotate(mut self, annotations: Annotations) -> Expr {
+        self.for_each_column_mut(&mut |c| c.annotations |= annotations);
+        self
+    }
+
+    /// Removes `annotations` from every column of the expression.
+    pub fn deannotate(mut self, annotations: Annotations) -> Expr {
+        self.for_each_column_mut(&mut |c| c.annotations = c.annotations.without(annotations));
+        self
+    }
+
+    /// The column, when the expression is a bare column reference.
+    pub fn as_column(&self) -> Option<&ColumnExpr> {
+        match self {
+            Expr::Column(c) => Some(c),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Traversal helpers: visit, map and collect columns and binaries.
+//!
+//! The column visitors descend into subqueries too, because a column of an
+//! outer table inside a correlated subquery still refers to that outer table.
+
+use super::{Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, Projection, Subquery};
+use crate::schema::ColumnRef;
+
+impl Expr {
+    /// Calls `f` on every direct child expression.
+    pub fn for_each_child<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        match self {
+            Expr::Column(_) | Expr::Value(_) | Expr::Bind(_) => {}
+            Expr::Binary(b) => {
+                f(&b.left);
+                f(&b.right);
+            }
+            Expr::And(items) | Expr::Or(items) => items.iter().for_each(f),
+            Expr::Not(e) | Expr::IsNull { expr: e, .. } => f(e),
+            Expr::InList { expr, list, .. } => {
+                f(expr);
+                list.iter().for_each(f);
+            }
+            Expr::Function(func) => func.args.iter().for_each(f),
+            Expr::Exists(q) | Expr::Subquery(q) => q.for_each_expr(f),
+        }
+    }
+
+    /// Calls `f` on every direct child expression, mutably.
+    pub fn for_each_child_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        match self {
+            Expr::Column(_) | Expr::Value(_) | Expr::Bind(_) => {}
+            Expr::Binary(b) => {
+                f(&mut b.left);
+                f(&mut b.right);
+            }
+            Expr::And(items) | Expr::Or(items) => items.iter_mut().for_each(f),
+            Expr::Not(e) | Expr::IsNull { expr: e, .. } => f(e),
+            Expr::InList { expr, list, .. } => {
+                f(expr);
+                list.iter_mut().for_each(f);
+            }
+            Expr::Function(func) => func.args.iter_mut().for_each(f),
+            Expr::Exists(q) | Expr::Subquery(q) => q.for_each_expr_mut(f),
+        }
+    }
+
+    /// Pre-order walk over this expression and all descendants.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        f(self);
+        self.for_each_child(&mut |child| child.walk(f));
+    }
+
+    /// Calls `f` on every column reference, in order of appearance.
+    pub fn for_each_column<'a>(&'a self, f: &mut impl FnMut(&'a ColumnExpr)) {
+        self.walk(&mut |e| {
+            if let Expr::Column(c) = e {
+                f(c);
+            }
+        });
+    }
+
+    /// Calls `f` on every column reference, mutably.
+    pub fn for_each_column_mut(&mut self, f: &mut impl FnMut(&mut ColumnExpr)) {
+        if let Expr::Column(c) = self {
+            f(c);
+            return;
+        }
+        self.for_each_child_mut(&mut |child| child.for_each_column_mut(f));
+    }
+
+    /// Replaces column references: `f` returns the replacement, or `None` to
+    /// keep the column (SQLAlchemy's `replacement_traverse`).
+    pub fn replace_columns(&mut self, f: &mut impl FnMut(&ColumnExpr) -> Option<Expr>) {
+        if let Expr::Column(c) = self {
+            if let Some(new) = f(c) {
+                *self = new;
+            }
+            return;
+        }
+        self.for_each_child_mut(&mut |child| child.replace_columns(f));
+    }
+
+    /// Calls `f` on every binary expression (comparisons and arithmetic),
+    /// innermost first (SQLAlchemy's `cloned_traverse` order), mutably.
+    pub fn for_each_binary_mut(&mut self, f: &mut impl FnMut(&mut BinaryExpr)) {
+        self.for_each_child_mut(&mut |child| child.for_each_binary_mut(f));
+        if let Expr::Binary(b) = self {
+            f(b);
+        }
+    }
+
+    /// Calls `f` on every binary expression, outermost first.
+    pub fn for_each_binary(&self, f: &mut impl FnMut(&BinaryExpr)) {
+        self.walk(&mut |e| {
+            if let Expr::Binary(b) = e {
+                f(b);
+            }
+        });
+    }
+
+    /// Whether any column carries all of `annotations`.
+    pub fn has_annotation(&self, annotations: Annotations) -> bool {
+        let mut found = false;
+        self.for_each_column(&mut |c| found |= c.annotations.contains(annotations));
+        found
+    }
+
+    /// Distinct columns (ignoring alias) that carry all of `annotations`,
+    /// in order of first appearance.
+    pub fn columns_with(&self, annotations: Annotations) -> Vec<ColumnRef> {
+        let mut out: Vec<ColumnRef> = Vec::new();
+        self.for_each_column(&mut |c| {
+            if c.annotations.contains(annotations) && !out.contains(&c.column) {
+                out.push(c.column.clone());
+            }
+        });
+        out
+    }
+
+    /// SQLAlchemy's `visit_binary_product`: for every comparison, calls
+    /// `f(op, left, right)` for each pair of columns found on its left and
+    /// right sides (not looking into nested comparisons, whose own pairs are
+    /// reported separately, nor into subqueries).
+    pub fn visit_binary_product(&self, f: &mut impl FnMut(BinaryOp, &ColumnExpr, &ColumnExpr)) {
+        match self {
+            Expr::Binary(b) if b.op.is_comparison() => {
+                let (mut left, mut right) = (Vec::new(), Vec::new());
+                b.left.product_operands(&mut left, f);
+                b.right.product_operands(&mut right, f);
+                for l in &left {
+                    for r in &right {
+                        f(b.op, l, r);
+                    }
+                }
+            }
+            Expr::Exists(_) | Expr::Subquery(_) => {}
+            other => other.for_each_child(&mut |child| child.visit_binary_product(f)),
+        }
+    }
+
+    /// Collects the columns of an operand of a comparison, reporting nested
+    /// comparisons to `f` instead of collecting their columns.
+    fn product_operands<'a>(
+        &'a self,
+        out: &mut Vec<&'a ColumnExpr>,
+        f: &mut impl FnMut(BinaryOp, &ColumnExpr, &ColumnExpr),
+    ) {
+        match self {
+            Expr::Column(c) => out.push(c),
+            Expr::Binary(b) if b.op.is_comparison() => self.visit_binary_product(f),
+            Expr::Exists(_) | Expr::Subquery(_) => {}
+            other => other.for_each_child(&mut |child| child.product_operands(out, f)),
+        }
+    }
+}
+
+impl Subquery {
+    /// Calls `f` on the projection and filter expressions.
+    pub fn for_each_expr<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        if let Projection::Exprs(items) = &self.projection {
+            items.iter().for_each(&mut *f);
+        }
+        if let Some(filter) = &self.filter {
+            f(filter);
+        }
+    }
+
+    /// Calls `f` on the projection and filter expressions, mutably.
+    pub fn for_each_expr_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        if let Projection::Exprs(items) = &mut self.projection {
+            items.iter_mut().for_each(&mut *f);
+        }
+        if let Some(filter) = &mut self.filter {
+            f(filter);
+        }
+    }
+}

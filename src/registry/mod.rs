@@ -1,0 +1,141 @@
+//! Layer 4: the registry of relationships.
+//!
+//! A [`RegistryBuilder`] collects the schema and the relationship
+//! declarations; [`RegistryBuilder::configure`] resolves every relationship
+//! once, generates backrefs, links `back_populates` pairs and returns an
+//! immutable, `Send + Sync` [`Registry`].
+//!
+//! ```
+//! use sqlrel::registry::Registry;
+//! use sqlrel::relationship::{Direction, RelationshipConfig};
+//! use sqlrel::schema::Schema;
+//!
+//! let schema = Schema::from_ddl(
+//!     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+//!      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+//! )?;
+//! let registry = Registry::builder(schema)
+//!     .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+//!     .configure()?;
+//!
+//! let addresses = registry.relationship("users.addresses")?;
+//! assert_eq!(addresses.direction(), Direction::OneToMany);
+//! assert_eq!(addresses.primaryjoin().to_string(), "users.id = addresses.user_id");
+//! let user = registry.relationship("addresses.user")?;
+//! assert_eq!(user.direction(), Direction::ManyToOne);
+//! assert!(!user.uselist());
+//! # Ok::<(), sqlrel::Error>(())
+//! ```
+
+mod configure;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::relationship::{Relationship, RelationshipConfig};
+use crate::schema::{Schema, TableId};
+
+/// Collects relationship declarations for one schema.
+#[derive(Debug, Clone)]
+pub struct RegistryBuilder {
+    schema: Arc<Schema>,
+    configs: Vec<RelationshipConfig>,
+}
+
+impl RegistryBuilder {
+    /// Adds a relationship declaration.
+    pub fn relationship(mut self, config: RelationshipConfig) -> Self {
+        self.configs.push(config);
+        self
+    }
+
+    /// Adds a relationship declaration (by reference, for loops).
+    pub fn add_relationship(&mut self, config: RelationshipConfig) -> &mut Self {
+        self.configs.push(config);
+        self
+    }
+
+    /// The declarations so far.
+    pub fn configs(&self) -> &[RelationshipConfig] {
+        &self.configs
+    }
+
+    /// Resolves every relationship (backrefs included) in declaration
+    /// order. The first failure is returned and no registry is built.
+    pub fn configure(self) -> Result<Registry> {
+        let relationships = configure::configure(&self.schema, &self.configs)?;
+        Ok(Registry::new(self.schema, relationships))
+    }
+}
+
+/// Configured relationships of a schema; immutable and shareable across
+/// threads.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    schema: Arc<Schema>,
+    relationships: Vec<Relationship>,
+    index: HashMap<TableId, HashMap<String, usize>>,
+}
+
+impl Registry {
+    /// Starts a [`RegistryBuilder`] for `schema`.
+    pub fn builder(schema: impl Into<Arc<Schema>>) -> RegistryBuilder {
+        RegistryBuilder {
+            schema: schema.into(),
+            configs: Vec::new(),
+        }
+    }
+
+    fn new(schema: Arc<Schema>, relationships: Vec<Relationship>) -> Self {
+        let mut index: HashMap<TableId, HashMap<String, usize>> = HashMap::new();
+        for (i, r) in relationships.iter().enumerate() {
+            index
+                .entry(r.parent().id())
+                .or_default()
+                .insert(r.name().to_owned(), i);
+        }
+        Registry {
+            schema,
+            relationships,
+            index,
+        }
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &Arc<Schema> {
+        &self.schema
+    }
+
+    /// Every relationship (declared ones in declaration order, each followed
+    /// by its backref).
+    pub fn relationships(&self) -> impl ExactSizeIterator<Item = &Relationship> {
+        self.relationships.iter()
+    }
+
+    /// The relationships whose parent is `table`.
+    pub fn relationships_of(&self, table: &str) -> Result<impl Iterator<Item = &Relationship>> {
+        let id = self.schema.table(table)?.id();
+        Ok(self
+            .relationships
+            .iter()
+            .filter(move |r| r.parent().id() == id))
+    }
+
+    /// The relationship written `table.name` (`namespace.table.name` for
+    /// namespaced tables).
+    pub fn relationship(&self, key: &str) -> Result<&Relationship> {
+        let unknown = || Error::UnknownRelationship {
+            name: key.to_owned(),
+        };
+        let (table, name) = key.rsplit_once('.').ok_or_else(unknown)?;
+        let table = self.schema.table(table)?;
+        self.get(table.id(), name).ok_or_else(unknown)
+    }
+
+    /// The relationship `name` of the table with id `table`.
+    pub fn get(&self, table: TableId, name: &str) -> Option<&Relationship> {
+        let i = *self.index.get(&table)?.get(name)?;
+        self.relationships.get(i)
+    }
+}

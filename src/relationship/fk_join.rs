@@ -1,0 +1,117 @@
+//! Joining two tables along their foreign keys (SQLAlchemy's
+//! `join_condition`): used when a relationship gives no explicit join.
+
+use std::sync::Arc;
+
+use crate::expr::Expr;
+use crate::schema::{ColumnId, ColumnRef, Table};
+
+/// Why no join could be derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FkJoinError {
+    /// No foreign key links the tables.
+    NoForeignKeys,
+    /// Several constraints link them and nothing narrows the choice.
+    Ambiguous,
+}
+
+/// The column pairs one constraint contributes: `(referenced, referencing)`.
+struct Candidate<'t> {
+    constraint: (u32, usize),
+    table: &'t Table,
+    pairs: Vec<(ColumnRef, ColumnRef)>,
+}
+
+/// Builds `referenced = referencing [AND ...]` from the one foreign-key
+/// constraint linking `a` and `b`.
+///
+/// Constraints of `b` pointing at `a` are collected first, then those of `a`
+/// pointing at `b`; within a table, foreign-key columns are visited in column
+/// order. `consider` (the relationship's `foreign_keys`) restricts which
+/// columns count as referencing, and when several constraints remain keeps
+/// only those whose columns are exactly `consider`.
+pub(crate) fn fk_join(
+    a: &Arc<Table>,
+    b: &Arc<Table>,
+    consider: &[ColumnRef],
+) -> Result<Expr, FkJoinError> {
+    let mut found: Vec<Candidate<'_>> = Vec::new();
+    collect(b, a, consider, &mut found);
+    if a.id() != b.id() {
+        collect(a, b, consider, &mut found);
+    }
+    if found.len() > 1 {
+        trim(&mut found, consider)?;
+    }
+    let first = found.into_iter().next().ok_or(FkJoinError::NoForeignKeys)?;
+    Ok(Expr::all(first.pairs.into_iter().map(
+        |(referenced, referencing)| Expr::col(referenced).eq(Expr::col(referencing)),
+    )))
+}
+
+/// Adds the foreign keys of `owner` that point at `target`, one candidate per
+/// constraint, visiting foreign-key columns in column order.
+fn collect<'t>(
+    owner: &'t Arc<Table>,
+    target: &Arc<Table>,
+    consider: &[ColumnRef],
+    found: &mut Vec<Candidate<'t>>,
+) {
+    let mut elements: Vec<(usize, usize, usize)> = owner
+        .foreign_keys()
+        .iter()
+        .enumerate()
+        .filter(|(_, fk)| fk.referred_table() == target.id())
+        .flat_map(|(fi, fk)| {
+            fk.columns()
+                .iter()
+                .enumerate()
+                .map(move |(ei, col)| (col.index(), fi, ei))
+        })
+        .collect();
+    elements.sort_by_key(|&(position, _, _)| position);
+    for (_, fi, ei) in elements {
+        let fk = &owner.foreign_keys()[fi];
+        let referencing = ColumnRef::new(Arc::clone(owner), fk.columns()[ei]);
+        if !consider.is_empty() && !consider.contains(&referencing) {
+            continue;
+        }
+        let referenced = ColumnRef::new(Arc::clone(target), fk.referred_columns()[ei]);
+        let key = (owner.id().0, fi);
+        match found.iter_mut().find(|c| c.constraint == key) {
+            Some(candidate) => candidate.pairs.push((referenced, referencing)),
+            None => found.push(Candidate {
+                constraint: key,
+                table: owner,
+                pairs: vec![(referenced, referencing)],
+            }),
+        }
+    }
+}
+
+/// Narrows several candidates down to one, or reports ambiguity.
+fn trim(found: &mut Vec<Candidate<'_>>, consider: &[ColumnRef]) -> Result<(), FkJoinError> {
+    if !consider.is_empty() {
+        found.retain(|c| {
+            let columns = c.table.foreign_keys()[c.constraint.1].columns();
+            let considered = |id: &ColumnId| {
+                consider
+                    .iter()
+                    .any(|col| col.table_id() == c.table.id() && col.column_id() == *id)
+            };
+            columns.iter().all(considered)
+                && consider
+                    .iter()
+                    .all(|col| col.table_id() == c.table.id() && columns.contains(&col.column_id()))
+        });
+    }
+    // Several constraints that produce the very same pairs are one path.
+    let all_same = found
+        .first()
+        .is_some_and(|first| found.iter().all(|c| c.pairs == first.pairs));
+    if found.len() == 1 || (found.len() > 1 && all_same) {
+        Ok(())
+    } else {
+        Err(FkJoinError::Ambiguous)
+    }
+}

@@ -1,0 +1,237 @@
+//! Layer 3: relationship declarations and their resolution.
+//!
+//! A [`RelationshipConfig`] says what the user wants; the registry resolves
+//! it against the schema into a [`Relationship`]: direction, annotated join
+//! conditions, column pairs. Resolution follows SQLAlchemy's
+//! `JoinCondition` step by step (see `join_condition.rs`).
+
+mod config;
+mod fk_join;
+pub(crate) mod join_condition;
+mod lazy;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use config::{Backref, Condition, RelationshipConfig};
+pub use lazy::LazyClause;
+
+use crate::expr::{Annotations, Expr};
+use crate::schema::{ColumnRef, Table};
+
+/// Which side holds the foreign key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The target rows refer to the parent (a collection, e.g. `users.addresses`).
+    OneToMany,
+    /// The parent row refers to the target (a scalar, e.g. `addresses.user`).
+    ManyToOne,
+    /// Parent and target are linked through a secondary (association) table.
+    ManyToMany,
+}
+
+impl Direction {
+    /// `one_to_many`, `many_to_one` or `many_to_many`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::OneToMany => "one_to_many",
+            Direction::ManyToOne => "many_to_one",
+            Direction::ManyToMany => "many_to_many",
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    /// SQLAlchemy's symbol names (`ONETOMANY`, ...), as its messages print
+    /// them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::OneToMany => "ONETOMANY",
+            Direction::ManyToOne => "MANYTOONE",
+            Direction::ManyToMany => "MANYTOMANY",
+        })
+    }
+}
+
+/// A resolved relationship: everything SQLAlchemy's `RelationshipProperty`
+/// knows after configuration.
+///
+/// Pairs follow SQLAlchemy's orientation: local/remote pairs are
+/// `(local, remote)`; synchronize pairs are `(referenced, referencing)`.
+/// Column lists are sorted by table and column declaration order.
+#[derive(Debug, Clone)]
+pub struct Relationship {
+    pub(crate) key: String,
+    pub(crate) name: String,
+    pub(crate) parent: Arc<Table>,
+    pub(crate) target: Arc<Table>,
+    pub(crate) secondary: Option<Arc<Table>>,
+    pub(crate) direction: Direction,
+    pub(crate) uselist: bool,
+    pub(crate) viewonly: bool,
+    pub(crate) primaryjoin: Expr,
+    pub(crate) secondaryjoin: Option<Expr>,
+    pub(crate) local_remote_pairs: Vec<(ColumnRef, ColumnRef)>,
+    pub(crate) synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
+    pub(crate) secondary_synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
+    pub(crate) foreign_key_columns: Vec<ColumnRef>,
+    pub(crate) remote_side: Vec<ColumnRef>,
+    pub(crate) local_columns: Vec<ColumnRef>,
+    pub(crate) order_by: Vec<ColumnRef>,
+    pub(crate) backref_of: Option<String>,
+    pub(crate) back_populates: Option<String>,
+    pub(crate) warnings: Vec<String>,
+    /// The `foreign_keys` the user gave (handed on to a backref).
+    pub(crate) user_foreign_keys: Vec<ColumnRef>,
+    pub(crate) had_foreign_annotations: bool,
+    pub(crate) had_remote_annotations: bool,
+    pub(crate) lazy: LazyClause,
+    pub(crate) reverse_lazy: LazyClause,
+}
+
+impl Relationship {
+    /// `table.name`.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The attribute name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The parent (local) table.
+    pub fn parent(&self) -> &Arc<Table> {
+        &self.parent
+    }
+
+    /// The target table.
+    pub fn target(&self) -> &Arc<Table> {
+        &self.target
+    }
+
+    /// The association table of a many-to-many relationship.
+    pub fn secondary(&self) -> Option<&Arc<Table>> {
+        self.secondary.as_ref()
+    }
+
+    /// One-to-many, many-to-one or many-to-many.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// Whether the relationship is a collection.
+    pub fn uselist(&self) -> bool {
+        self.uselist
+    }
+
+    /// Whether the relationship is read-only.
+    pub fn viewonly(&self) -> bool {
+        self.viewonly
+    }
+
+    /// The primary join, with `foreign` / `remote` / `local` annotations.
+    pub fn primaryjoin(&self) -> &Expr {
+        &self.primaryjoin
+    }
+
+    /// The secondary join of a many-to-many relationship, annotated.
+    pub fn secondaryjoin(&self) -> Option<&Expr> {
+        self.secondaryjoin.as_ref()
+    }
+
+    /// `(local, remote)` column pairs.
+    pub fn local_remote_pairs(&self) -> &[(ColumnRef, ColumnRef)] {
+        &self.local_remote_pairs
+    }
+
+    /// `(referenced, referencing)` pairs of the primary join.
+    pub fn synchronize_pairs(&self) -> &[(ColumnRef, ColumnRef)] {
+        &self.synchronize_pairs
+    }
+
+    /// `(referenced, referencing)` pairs of the secondary join.
+    pub fn secondary_synchronize_pairs(&self) -> &[(ColumnRef, ColumnRef)] {
+        &self.secondary_synchronize_pairs
+    }
+
+    /// Columns marked foreign.
+    pub fn foreign_key_columns(&self) -> &[ColumnRef] {
+        &self.foreign_key_columns
+    }
+
+    /// Columns on the remote side.
+    pub fn remote_side(&self) -> &[ColumnRef] {
+        &self.remote_side
+    }
+
+    /// Columns on the local side.
+    pub fn local_columns(&self) -> &[ColumnRef] {
+        &self.local_columns
+    }
+
+    /// Ordering of the related rows.
+    pub fn order_by(&self) -> &[ColumnRef] {
+        &self.order_by
+    }
+
+    /// For a generated backref, the key of the relationship that declared it.
+    pub fn backref_of(&self) -> Option<&str> {
+        self.backref_of.as_deref()
+    }
+
+    /// The name of the reverse relationship on the target, if any.
+    pub fn back_populates(&self) -> Option<&str> {
+        self.back_populates.as_deref()
+    }
+
+    /// Warnings SQLAlchemy would emit while configuring this relationship.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Whether parent and target are the same table.
+    pub fn is_self_referential(&self) -> bool {
+        self.parent.id() == self.target.id()
+    }
+
+    /// The lazy-load clause: the target rows of a parent whose local column
+    /// values are bound (`with_parent`). With `reverse`, the parent rows of
+    /// a target.
+    pub fn lazy_clause(&self, reverse: bool) -> &LazyClause {
+        if reverse {
+            &self.reverse_lazy
+        } else {
+            &self.lazy
+        }
+    }
+
+    /// The primary join for the reverse relationship: `remote()` marks the
+    /// user gave become `local` and the other way round; otherwise the
+    /// local/remote marks are dropped (and every mark, unless the user gave
+    /// `foreign()`), so that the reverse side resolves afresh.
+    pub(crate) fn primaryjoin_reverse_remote(&self) -> Expr {
+        let mut pj = self.primaryjoin.clone();
+        if self.had_remote_annotations {
+            pj.for_each_column_mut(&mut |c| {
+                let a = c.annotations;
+                if a.contains(Annotations::REMOTE) {
+                    c.annotations = a.without(Annotations::REMOTE).with(Annotations::LOCAL);
+                } else if a.contains(Annotations::LOCAL) {
+                    c.annotations = a.without(Annotations::LOCAL).with(Annotations::REMOTE);
+                }
+            });
+            pj
+        } else if self.had_foreign_annotations {
+            pj.deannotate(Annotations::LOCAL | Annotations::REMOTE)
+        } else {
+            pj.deannotate(Annotations::FOREIGN | Annotations::LOCAL | Annotations::REMOTE)
+        }
+    }
+}
+
+impl fmt::Display for Relationship {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key)
+    }
+}

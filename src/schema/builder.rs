@@ -1,0 +1,377 @@
+//! Builders for [`Schema`]: tables are described by name and checked all at
+//! once in [`SchemaBuilder::build`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
+use crate::error::{Error, Result};
+
+/// Collects table definitions; [`build`](Self::build) validates every name and
+/// returns an immutable [`Schema`].
+///
+/// ```
+/// use sqlrel::schema::{Schema, TableBuilder};
+///
+/// let schema = Schema::builder()
+///     .table(TableBuilder::new("users").column("id", "INTEGER").column("name", "TEXT").primary_key(["id"]))
+///     .table(
+///         TableBuilder::new("addresses")
+///             .column("id", "INTEGER")
+///             .column("user_id", "INTEGER")
+///             .primary_key(["id"])
+///             .foreign_key(["user_id"], "users", ["id"]),
+///     )
+///     .build()?;
+/// assert_eq!(schema.table("addresses")?.foreign_keys().len(), 1);
+/// # Ok::<(), sqlrel::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SchemaBuilder {
+    pub(crate) tables: Vec<TableBuilder>,
+}
+
+/// Describes one table by names; resolved when the schema is built.
+#[derive(Debug, Clone)]
+pub struct TableBuilder {
+    pub(crate) namespace: Option<String>,
+    pub(crate) name: String,
+    pub(crate) columns: Vec<Column>,
+    pub(crate) primary_key: Vec<String>,
+    pub(crate) foreign_keys: Vec<ForeignKeyDef>,
+    pub(crate) unique: Vec<UniqueDef>,
+}
+
+/// A foreign key described by names.
+#[derive(Debug, Clone)]
+pub struct ForeignKeyDef {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<String>,
+    pub(crate) referred_table: String,
+    pub(crate) referred_columns: Vec<String>,
+}
+
+/// A unique constraint described by names.
+#[derive(Debug, Clone)]
+pub(crate) struct UniqueDef {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<String>,
+}
+
+fn strings<I, S>(items: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    items.into_iter().map(Into::into).collect()
+}
+
+impl ForeignKeyDef {
+    /// `columns` of the owning table refer to `referred_columns` of
+    /// `referred_table` (`namespace.table` or `table`). An empty
+    /// `referred_columns` means the referred table's primary key.
+    pub fn new<I, S, J, T>(
+        columns: I,
+        referred_table: impl Into<String>,
+        referred_columns: J,
+    ) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        J: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        ForeignKeyDef {
+            name: None,
+            columns: strings(columns),
+            referred_table: referred_table.into(),
+            referred_columns: strings(referred_columns),
+        }
+    }
+
+    /// Names the constraint.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+impl TableBuilder {
+    /// A table without namespace.
+    pub fn new(name: impl Into<String>) -> Self {
+        TableBuilder {
+            namespace: None,
+            name: name.into(),
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            foreign_keys: Vec::new(),
+            unique: Vec::new(),
+        }
+    }
+
+    /// Places the table in a namespace (SQL schema), e.g. `public`.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Adds a nullable column.
+    pub fn column(self, name: impl Into<String>, sql_type: impl Into<String>) -> Self {
+        self.column_def(Column::new(name, sql_type))
+    }
+
+    /// Adds a column described by a [`Column`] (e.g. `Column::new(..).not_null()`).
+    pub fn column_def(mut self, column: Column) -> Self {
+        self.columns.push(column);
+        self
+    }
+
+    /// Sets the primary key (its columns become NOT NULL).
+    pub fn primary_key<I, S>(mut self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.primary_key = strings(columns);
+        self
+    }
+
+    /// Adds an unnamed foreign key; see [`ForeignKeyDef::new`].
+    pub fn foreign_key<I, S, J, T>(
+        self,
+        columns: I,
+        referred_table: impl Into<String>,
+        referred_columns: J,
+    ) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        J: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.foreign_key_def(ForeignKeyDef::new(
+            columns,
+            referred_table,
+            referred_columns,
+        ))
+    }
+
+    /// Adds a foreign key described by a [`ForeignKeyDef`].
+    pub fn foreign_key_def(mut self, fk: ForeignKeyDef) -> Self {
+        self.foreign_keys.push(fk);
+        self
+    }
+
+    /// Adds an unnamed unique constraint.
+    pub fn unique<I, S>(mut self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.push_unique(None, strings(columns));
+        self
+    }
+
+    /// Adds a named unique constraint.
+    pub fn named_unique<I, S>(mut self, name: impl Into<String>, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.push_unique(Some(name.into()), strings(columns));
+        self
+    }
+
+    pub(crate) fn push_unique(&mut self, name: Option<String>, columns: Vec<String>) {
+        self.unique.push(UniqueDef { name, columns });
+    }
+
+    pub(crate) fn qualified_name(&self) -> String {
+        qualify(self.namespace.as_deref(), &self.name)
+    }
+
+    fn column_id(&self, column: &str) -> Result<ColumnId> {
+        self.columns
+            .iter()
+            .position(|c| c.name == column)
+            .map(|i| ColumnId(i as u32))
+            .ok_or_else(|| Error::UnknownColumn {
+                table: self.qualified_name(),
+                column: column.to_owned(),
+            })
+    }
+
+    fn column_ids(&self, columns: &[String]) -> Result<Vec<ColumnId>> {
+        columns.iter().map(|c| self.column_id(c)).collect()
+    }
+
+    fn invalid(&self, message: impl Into<String>) -> Error {
+        Error::InvalidConstraint {
+            table: self.qualified_name(),
+            message: message.into(),
+        }
+    }
+}
+
+pub(crate) fn qualify(namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{ns}.{name}"),
+        None => name.to_owned(),
+    }
+}
+
+impl SchemaBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a table.
+    pub fn table(mut self, table: TableBuilder) -> Self {
+        self.tables.push(table);
+        self
+    }
+
+    /// Adds a table (by reference, for loops).
+    pub fn add_table(&mut self, table: TableBuilder) -> &mut Self {
+        self.tables.push(table);
+        self
+    }
+
+    /// Checks every name and builds the schema. Nothing is built when any
+    /// check fails.
+    pub fn build(self) -> Result<Schema> {
+        let index = self.name_index()?;
+        let mut tables = Vec::with_capacity(self.tables.len());
+        for (i, def) in self.tables.iter().enumerate() {
+            tables.push(Arc::new(self.build_table(
+                TableId(i as u32),
+                def,
+                &index,
+            )?));
+        }
+        Ok(Schema::from_parts(tables, index))
+    }
+
+    fn name_index(&self) -> Result<HashMap<String, TableId>> {
+        let mut index = HashMap::with_capacity(self.tables.len());
+        for (i, t) in self.tables.iter().enumerate() {
+            if index
+                .insert(t.qualified_name(), TableId(i as u32))
+                .is_some()
+            {
+                return Err(Error::DuplicateTable {
+                    name: t.qualified_name(),
+                });
+            }
+        }
+        Ok(index)
+    }
+
+    fn build_table(
+        &self,
+        id: TableId,
+        def: &TableBuilder,
+        index: &HashMap<String, TableId>,
+    ) -> Result<Table> {
+        let mut columns = def.columns.clone();
+        for (i, c) in columns.iter().enumerate() {
+            if columns[..i].iter().any(|prev| prev.name == c.name) {
+                return Err(Error::DuplicateColumn {
+                    table: def.qualified_name(),
+                    column: c.name.clone(),
+                });
+            }
+        }
+        let primary_key = def.column_ids(&def.primary_key)?;
+        for pk in &primary_key {
+            columns[pk.index()].nullable = false;
+        }
+        let foreign_keys = def
+            .foreign_keys
+            .iter()
+            .map(|fk| self.build_foreign_key(def, fk, index))
+            .collect::<Result<_>>()?;
+        let unique = def
+            .unique
+            .iter()
+            .map(|u| {
+                if u.columns.is_empty() {
+                    return Err(def.invalid("a unique constraint needs at least one column"));
+                }
+                Ok(UniqueConstraint {
+                    name: u.name.clone(),
+                    columns: def.column_ids(&u.columns)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Table {
+            id,
+            namespace: def.namespace.clone(),
+            name: def.name.clone(),
+            columns,
+            primary_key,
+            foreign_keys,
+            unique,
+        })
+    }
+
+    fn build_foreign_key(
+        &self,
+        owner: &TableBuilder,
+        fk: &ForeignKeyDef,
+        index: &HashMap<String, TableId>,
+    ) -> Result<ForeignKey> {
+        if fk.columns.is_empty() {
+            return Err(owner.invalid("a foreign key needs at least one column"));
+        }
+        let columns = owner.column_ids(&fk.columns)?;
+        let referred_table = lookup_table(
+            index,
+            self.tables.iter().map(|t| t.name.as_str()),
+            &fk.referred_table,
+        )?;
+        let referred = &self.tables[referred_table.index()];
+        let referred_columns = if fk.referred_columns.is_empty() {
+            referred.column_ids(&referred.primary_key)?
+        } else {
+            referred.column_ids(&fk.referred_columns)?
+        };
+        if referred_columns.len() != columns.len() {
+            return Err(owner.invalid(format!(
+                "foreign key ({}) refers to {} column(s) of '{}'",
+                fk.columns.join(", "),
+                referred_columns.len(),
+                referred.qualified_name()
+            )));
+        }
+        Ok(ForeignKey {
+            name: fk.name.clone(),
+            columns,
+            referred_table,
+            referred_columns,
+        })
+    }
+}
+
+/// Finds a table by qualified name, or by bare name when exactly one table in
+/// any namespace carries it.
+pub(crate) fn lookup_table<'a>(
+    index: &HashMap<String, TableId>,
+    bare_names: impl Iterator<Item = &'a str>,
+    name: &str,
+) -> Result<TableId> {
+    if let Some(id) = index.get(name) {
+        return Ok(*id);
+    }
+    let mut matches = bare_names
+        .enumerate()
+        .filter(|(_, bare)| *bare == name)
+        .map(|(i, _)| TableId(i as u32));
+    match (matches.next(), matches.next()) {
+        (Some(id), None) => Ok(id),
+        _ => Err(Error::UnknownTable {
+            name: name.to_owned(),
+        }),
+    }
+}

@@ -1,0 +1,212 @@
+//! `Schema::from_ddl`: read CREATE TABLE / ALTER TABLE statements.
+//!
+//! Understood: column types and `NOT NULL`; `PRIMARY KEY`, `UNIQUE` and
+//! `REFERENCES t(c)` on a column; table-level `PRIMARY KEY`, `UNIQUE` and
+//! `FOREIGN KEY` constraints (named or not, composite); `ALTER TABLE ... ADD
+//! [CONSTRAINT ...] FOREIGN KEY / UNIQUE / PRIMARY KEY`. Indexes and views
+//! are skipped; any other statement is an error.
+
+use sqlparser::ast::{
+    self as sql, AlterTableOperation, ColumnOption, DataType, ObjectName, Statement,
+    TableConstraint,
+};
+use sqlparser::dialect::{Dialect, GenericDialect};
+use sqlparser::parser::Parser;
+
+use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, qualify};
+use super::{Column, Schema};
+use crate::error::{Error, Result};
+
+impl Schema {
+    /// Builds a schema from DDL text, parsed with sqlparser's generic
+    /// dialect.
+    ///
+    /// ```
+    /// use sqlrel::schema::Schema;
+    ///
+    /// let schema = Schema::from_ddl(
+    ///     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    ///      CREATE TABLE addresses (
+    ///          id INTEGER PRIMARY KEY,
+    ///          user_id INTEGER,
+    ///          CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)
+    ///      );",
+    /// )?;
+    /// let fk = &schema.table("addresses")?.foreign_keys()[0];
+    /// assert_eq!(fk.name(), Some("fk_user"));
+    /// assert!(!schema.table("users")?.columns()[1].is_nullable());
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    pub fn from_ddl(ddl: &str) -> Result<Schema> {
+        Self::from_ddl_with_dialect(ddl, &GenericDialect {})
+    }
+
+    /// Builds a schema from DDL text parsed with the given sqlparser dialect
+    /// (e.g. `PostgreSqlDialect` for `pg_dump` output).
+    pub fn from_ddl_with_dialect(ddl: &str, dialect: &dyn Dialect) -> Result<Schema> {
+        let statements = Parser::parse_sql(dialect, ddl).map_err(|e| Error::Parse {
+            what: "DDL".to_owned(),
+            message: e.to_string(),
+        })?;
+        let mut builder = SchemaBuilder::new();
+        for statement in &statements {
+            apply_statement(&mut builder, statement)?;
+        }
+        builder.build()
+    }
+}
+
+fn ddl_error(message: impl Into<String>) -> Error {
+    Error::Parse {
+        what: "DDL".to_owned(),
+        message: message.into(),
+    }
+}
+
+fn apply_statement(builder: &mut SchemaBuilder, statement: &Statement) -> Result<()> {
+    match statement {
+        Statement::CreateTable(create) => {
+            builder.add_table(create_table(create)?);
+            Ok(())
+        }
+        Statement::AlterTable(alter) => {
+            let (namespace, name) = split_name(&alter.name)?;
+            let qualified = qualify(namespace.as_deref(), &name);
+            let table = builder
+                .tables
+                .iter_mut()
+                .find(|t| {
+                    t.qualified_name() == qualified || (namespace.is_none() && t.name == name)
+                })
+                .ok_or(Error::UnknownTable { name: qualified })?;
+            for operation in &alter.operations {
+                match operation {
+                    AlterTableOperation::AddConstraint { constraint, .. } => {
+                        add_constraint(table, constraint)?
+                    }
+                    other => {
+                        return Err(ddl_error(format!(
+                            "unsupported ALTER TABLE operation: {other}"
+                        )));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Statement::CreateIndex(_) | Statement::CreateView(_) => Ok(()),
+        other => Err(ddl_error(format!(
+            "unsupported statement (only CREATE TABLE and ALTER TABLE are read): {}",
+            first_words(&other.to_string())
+        ))),
+    }
+}
+
+fn first_words(text: &str) -> String {
+    text.split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `namespace.table` or `table`.
+fn split_name(name: &ObjectName) -> Result<(Option<String>, String)> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| p.as_ident().map(|i| i.value.clone()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| ddl_error(format!("unsupported table name {name}")))?;
+    match parts.as_slice() {
+        [table] => Ok((None, table.clone())),
+        [namespace, table] => Ok((Some(namespace.clone()), table.clone())),
+        [_, namespace, table] => Ok((Some(namespace.clone()), table.clone())),
+        _ => Err(ddl_error(format!("unsupported table name {name}"))),
+    }
+}
+
+fn referred_table(name: &ObjectName) -> Result<String> {
+    let (namespace, table) = split_name(name)?;
+    Ok(qualify(namespace.as_deref(), &table))
+}
+
+fn create_table(create: &sql::CreateTable) -> Result<TableBuilder> {
+    let (namespace, name) = split_name(&create.name)?;
+    let mut table = TableBuilder::new(name);
+    table.namespace = namespace;
+    for column in &create.columns {
+        add_column(&mut table, column)?;
+    }
+    for constraint in &create.constraints {
+        add_constraint(&mut table, constraint)?;
+    }
+    Ok(table)
+}
+
+fn add_column(table: &mut TableBuilder, def: &sql::ColumnDef) -> Result<()> {
+    let name = def.name.value.clone();
+    let sql_type = match &def.data_type {
+        DataType::Unspecified => String::new(),
+        other => other.to_string(),
+    };
+    let mut column = Column::new(name.clone(), sql_type);
+    for option in &def.options {
+        match &option.option {
+            ColumnOption::NotNull => column = column.not_null(),
+            ColumnOption::PrimaryKey(_) => table.primary_key = vec![name.clone()],
+            ColumnOption::Unique(_) => table.push_unique(None, vec![name.clone()]),
+            ColumnOption::ForeignKey(fk) => {
+                let mut def = ForeignKeyDef::new(
+                    [name.clone()],
+                    referred_table(&fk.foreign_table)?,
+                    idents(&fk.referred_columns),
+                );
+                def.name = option
+                    .name
+                    .as_ref()
+                    .or(fk.name.as_ref())
+                    .map(|n| n.value.clone());
+                table.foreign_keys.push(def);
+            }
+            _ => {}
+        }
+    }
+    table.columns.push(column);
+    Ok(())
+}
+
+fn idents(idents: &[sql::Ident]) -> Vec<String> {
+    idents.iter().map(|i| i.value.clone()).collect()
+}
+
+fn index_columns(columns: &[sql::IndexColumn]) -> Result<Vec<String>> {
+    columns
+        .iter()
+        .map(|c| match &c.column.expr {
+            sql::Expr::Identifier(ident) => Ok(ident.value.clone()),
+            other => Err(ddl_error(format!("unsupported key column {other}"))),
+        })
+        .collect()
+}
+
+fn add_constraint(table: &mut TableBuilder, constraint: &TableConstraint) -> Result<()> {
+    match constraint {
+        TableConstraint::PrimaryKey(pk) => table.primary_key = index_columns(&pk.columns)?,
+        TableConstraint::Unique(u) => {
+            table.push_unique(
+                u.name.as_ref().map(|n| n.value.clone()),
+                index_columns(&u.columns)?,
+            );
+        }
+        TableConstraint::ForeignKey(fk) => {
+            let mut def = ForeignKeyDef::new(
+                idents(&fk.columns),
+                referred_table(&fk.foreign_table)?,
+                idents(&fk.referred_columns),
+            );
+            def.name = fk.name.as_ref().map(|n| n.value.clone());
+            table.foreign_keys.push(def);
+        }
+        _ => {}
+    }
+    Ok(())
+}

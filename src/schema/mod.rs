@@ -1,0 +1,80 @@
+//! Layer 1: the catalog of tables, columns and constraints.
+//!
+//! A [`Schema`] is built once (by [`SchemaBuilder`], [`Schema::from_ddl`] or
+//! reflection) and is immutable afterwards; tables are shared behind [`Arc`]
+//! so that expressions can hold [`ColumnRef`]s without copying the catalog.
+
+mod builder;
+mod column_ref;
+mod ddl;
+mod table;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use builder::{ForeignKeyDef, SchemaBuilder, TableBuilder};
+pub use column_ref::ColumnRef;
+pub use table::{Column, ColumnId, ForeignKey, QualifiedName, Table, TableId, UniqueConstraint};
+
+use crate::error::{Error, Result};
+
+/// An immutable catalog of tables in declaration order.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    tables: Vec<Arc<Table>>,
+    index: HashMap<String, TableId>,
+}
+
+impl Schema {
+    /// Starts a [`SchemaBuilder`].
+    pub fn builder() -> SchemaBuilder {
+        SchemaBuilder::new()
+    }
+
+    pub(crate) fn from_parts(tables: Vec<Arc<Table>>, index: HashMap<String, TableId>) -> Self {
+        Schema { tables, index }
+    }
+
+    /// Tables in declaration order.
+    pub fn tables(&self) -> impl ExactSizeIterator<Item = &Arc<Table>> {
+        self.tables.iter()
+    }
+
+    /// The table named `name`: `namespace.table`, or a bare name that is
+    /// unique across namespaces.
+    pub fn table(&self, name: &str) -> Result<&Arc<Table>> {
+        let id = builder::lookup_table(&self.index, self.tables.iter().map(|t| t.name()), name)?;
+        Ok(&self.tables[id.index()])
+    }
+
+    /// The table with the given id, `None` for an id of another, larger schema.
+    pub fn table_by_id(&self, id: TableId) -> Option<&Arc<Table>> {
+        self.tables.get(id.index())
+    }
+
+    /// The column written `table.column` (or `namespace.table.column`).
+    pub fn column(&self, reference: &str) -> Result<ColumnRef> {
+        let (table, column) = reference.rsplit_once('.').ok_or_else(|| {
+            Error::invalid(format!(
+                "column reference '{reference}' must be written table.column"
+            ))
+        })?;
+        self.table_column(self.table(table)?, column)
+    }
+
+    /// The column `column` of `table`.
+    pub fn table_column(&self, table: &Arc<Table>, column: &str) -> Result<ColumnRef> {
+        let id = table
+            .column_id(column)
+            .ok_or_else(|| Error::UnknownColumn {
+                table: table.qualified_name().to_string(),
+                column: column.to_owned(),
+            })?;
+        Ok(ColumnRef::new(Arc::clone(table), id))
+    }
+
+    /// Handles on every column of `table`, in declaration order.
+    pub fn columns_of<'a>(&self, table: &'a Arc<Table>) -> impl Iterator<Item = ColumnRef> + 'a {
+        (0..table.columns.len()).map(move |i| ColumnRef::new(Arc::clone(table), ColumnId(i as u32)))
+    }
+}

@@ -1,0 +1,207 @@
+//! Tables, columns and constraints of a built [`Schema`](super::Schema).
+
+use std::fmt;
+
+/// Position of a table in its [`Schema`](super::Schema) (declaration order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableId(pub(crate) u32);
+
+impl TableId {
+    /// The table's position in declaration order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Position of a column in its [`Table`] (declaration order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ColumnId(pub(crate) u32);
+
+impl ColumnId {
+    /// The column's position in declaration order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A column: name, SQL type as written, nullability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub(crate) name: String,
+    pub(crate) sql_type: String,
+    pub(crate) nullable: bool,
+}
+
+impl Column {
+    /// A nullable column of the given SQL type (`"INTEGER"`, `"VARCHAR(50)"`).
+    pub fn new(name: impl Into<String>, sql_type: impl Into<String>) -> Self {
+        Column {
+            name: name.into(),
+            sql_type: sql_type.into(),
+            nullable: true,
+        }
+    }
+
+    /// Marks the column `NOT NULL`.
+    pub fn not_null(mut self) -> Self {
+        self.nullable = false;
+        self
+    }
+
+    /// The column name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The SQL type as written (may be empty for SQLite's untyped columns).
+    pub fn sql_type(&self) -> &str {
+        &self.sql_type
+    }
+
+    /// Whether the column accepts NULL.
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+    }
+}
+
+/// A foreign-key constraint: local columns referring to columns of another
+/// (or the same) table. Composite keys list their columns pairwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<ColumnId>,
+    pub(crate) referred_table: TableId,
+    pub(crate) referred_columns: Vec<ColumnId>,
+}
+
+impl ForeignKey {
+    /// The constraint name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Referencing columns of the owning table.
+    pub fn columns(&self) -> &[ColumnId] {
+        &self.columns
+    }
+
+    /// The referenced table.
+    pub fn referred_table(&self) -> TableId {
+        self.referred_table
+    }
+
+    /// Referenced columns, pairwise with [`columns`](Self::columns).
+    pub fn referred_columns(&self) -> &[ColumnId] {
+        &self.referred_columns
+    }
+
+    /// `(referencing, referenced)` column pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = (ColumnId, ColumnId)> + '_ {
+        self.columns
+            .iter()
+            .copied()
+            .zip(self.referred_columns.iter().copied())
+    }
+}
+
+/// A unique constraint over one or more columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<ColumnId>,
+}
+
+impl UniqueConstraint {
+    /// The constraint name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The columns that are unique together.
+    pub fn columns(&self) -> &[ColumnId] {
+        &self.columns
+    }
+}
+
+/// A table of a built [`Schema`](super::Schema).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub(crate) id: TableId,
+    pub(crate) namespace: Option<String>,
+    pub(crate) name: String,
+    pub(crate) columns: Vec<Column>,
+    pub(crate) primary_key: Vec<ColumnId>,
+    pub(crate) foreign_keys: Vec<ForeignKey>,
+    pub(crate) unique: Vec<UniqueConstraint>,
+}
+
+impl Table {
+    /// The table's id in its schema.
+    pub fn id(&self) -> TableId {
+        self.id
+    }
+
+    /// The table name without namespace.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The namespace (SQL schema), e.g. `public`, when one was given.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// `namespace.name`, or just `name`.
+    pub fn qualified_name(&self) -> QualifiedName<'_> {
+        QualifiedName(self)
+    }
+
+    /// Columns in declaration order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The column with the given id.
+    ///
+    /// Ids come from this table, so this only fails for an id of another
+    /// table, which yields `None`.
+    pub fn column(&self, id: ColumnId) -> Option<&Column> {
+        self.columns.get(id.index())
+    }
+
+    /// The id of the column named `name`.
+    pub fn column_id(&self, name: &str) -> Option<ColumnId> {
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| ColumnId(i as u32))
+    }
+
+    /// Primary-key columns in key order (empty when the table has none).
+    pub fn primary_key(&self) -> &[ColumnId] {
+        &self.primary_key
+    }
+
+    /// Foreign-key constraints in declaration order.
+    pub fn foreign_keys(&self) -> &[ForeignKey] {
+        &self.foreign_keys
+    }
+
+    /// Unique constraints in declaration order.
+    pub fn unique_constraints(&self) -> &[UniqueConstraint] {
+        &self.unique
+    }
+}
+
+/// Displays a table's qualified name (`namespace.name` or `name`).
+#[derive(Debug, Clone, Copy)]
+pub struct QualifiedName<'a>(&'a Table);
+
+impl fmt::Display for QualifiedName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.namespace {
+            Some(ns) => write!(f, "{ns}.{}", self.0.name),
+            None => f.write_str(&self.0.name),
+        }
+    }
+}
