@@ -1,0 +1,252 @@
+//! Resolver conformance: every case under `tests/fixtures/resolve/` (and the
+//! shared conformance catalog's cases restated there) is configured with
+//! sqlrel and compared with what SQLAlchemy decided for it.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+use sqlrel::ErrorKind;
+use sqlrel::registry::Registry;
+use sqlrel::relationship::Relationship;
+
+use common::case::load_dir;
+
+/// SQLAlchemy's error class and message mapped onto sqlrel's kinds.
+fn expected_kind(class: &str, message: &str) -> Option<ErrorKind> {
+    Some(match class {
+        "NoForeignKeysError" => ErrorKind::NoForeignKeys,
+        "AmbiguousForeignKeysError" => ErrorKind::AmbiguousForeignKeys,
+        "ArgumentError" if message.contains("could not determine any unambiguous local/remote") => {
+            ErrorKind::NoLocalRemotePairs
+        }
+        "ArgumentError"
+            if message.contains("Could not locate any relevant foreign key columns") =>
+        {
+            ErrorKind::NoForeignColumns
+        }
+        "ArgumentError" if message.contains("Could not locate any simple equality expressions") => {
+            ErrorKind::NoEqualityForeignColumns
+        }
+        "ArgumentError" if message.contains("are present in both the parent and the child") => {
+            ErrorKind::AmbiguousDirection
+        }
+        "ArgumentError" if message.contains("are present in neither the parent nor the child") => {
+            ErrorKind::NoDirection
+        }
+        "ArgumentError" | "InvalidRequestError" => ErrorKind::InvalidArgument,
+        _ => return None,
+    })
+}
+
+/// Puts SQLAlchemy's and sqlrel's messages in one vocabulary: class names
+/// become table names, direction reprs their symbol, and quoted join
+/// conditions a placeholder (SQLAlchemy prints literals as bind names and
+/// Python may swap operands around an annotated column).
+fn normalize(message: &str) -> String {
+    let mut out = message.to_owned();
+    // Mapper[C_users(users)] -> users
+    while let Some(start) = out.find("Mapper[") {
+        let Some(end) = out[start..].find(")]") else {
+            break;
+        };
+        let inner = &out[start + 7..start + end];
+        let table = inner.split('(').nth(1).unwrap_or(inner).to_owned();
+        out.replace_range(start..start + end + 2, &table);
+    }
+    out = out.replace("C_", "");
+    for d in ["ONETOMANY", "MANYTOONE", "MANYTOMANY"] {
+        for n in 1..=3 {
+            out = out.replace(&format!("<RelationshipDirection.{d}: {n}>"), d);
+        }
+    }
+    if let (Some(start), Some(end)) = (out.find("condition '"), out.find("' on relationship"))
+        && start < end
+    {
+        out.replace_range(start + 11..end, "<condition>");
+    }
+    out
+}
+
+fn names(cols: &[sqlrel::schema::ColumnRef]) -> BTreeSet<String> {
+    cols.iter().map(|c| c.to_string()).collect()
+}
+
+fn pair_names(
+    pairs: &[(sqlrel::schema::ColumnRef, sqlrel::schema::ColumnRef)],
+) -> BTreeSet<(String, String)> {
+    pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+fn json_set(v: &Json) -> BTreeSet<String> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_str().expect("string").to_owned())
+        .collect()
+}
+
+fn json_pairs(v: &Json) -> BTreeSet<(String, String)> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|p| {
+            let p = p.as_array().expect("pair");
+            (
+                p[0].as_str().expect("str").to_owned(),
+                p[1].as_str().expect("str").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn compare_relationship(rel: &Relationship, sa: &Json) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let mut check = |what: &str, ours: String, theirs: String| {
+        if ours != theirs {
+            diffs.push(format!(
+                "{}: {what}: sqlrel {ours} vs SQLAlchemy {theirs}",
+                rel.key()
+            ));
+        }
+    };
+    check(
+        "target",
+        rel.target().name().to_owned(),
+        sa["target"].as_str().unwrap_or("").to_owned(),
+    );
+    let direction = rel.direction().to_string();
+    check(
+        "direction",
+        direction,
+        sa["direction"].as_str().unwrap_or("").to_owned(),
+    );
+    check(
+        "uselist",
+        rel.uselist().to_string(),
+        sa["uselist"].to_string(),
+    );
+    check(
+        "secondary",
+        format!("{:?}", rel.secondary().map(|s| s.name().to_owned())),
+        format!("{:?}", sa["secondary"].as_str().map(str::to_owned)),
+    );
+    check(
+        "local_remote_pairs",
+        format!("{:?}", pair_names(rel.local_remote_pairs())),
+        format!("{:?}", json_pairs(&sa["local_remote_pairs"])),
+    );
+    check(
+        "synchronize_pairs",
+        format!("{:?}", pair_names(rel.synchronize_pairs())),
+        format!("{:?}", json_pairs(&sa["synchronize_pairs"])),
+    );
+    check(
+        "secondary_synchronize_pairs",
+        format!("{:?}", pair_names(rel.secondary_synchronize_pairs())),
+        format!("{:?}", json_pairs(&sa["secondary_synchronize_pairs"])),
+    );
+    check(
+        "foreign_key_columns",
+        format!("{:?}", names(rel.foreign_key_columns())),
+        format!("{:?}", json_set(&sa["foreign_key_columns"])),
+    );
+    check(
+        "remote_side",
+        format!("{:?}", names(rel.remote_side())),
+        format!("{:?}", json_set(&sa["remote_side"])),
+    );
+    check(
+        "local_columns",
+        format!("{:?}", names(rel.local_columns())),
+        format!("{:?}", json_set(&sa["local_columns"])),
+    );
+    diffs
+}
+
+fn compare_registry(registry: &Registry, oracle: &Json) -> Vec<String> {
+    let expected = oracle["relationships"]
+        .as_object()
+        .expect("relationships object");
+    let mut diffs = Vec::new();
+    for (key, sa) in expected {
+        match registry.relationship(key) {
+            Ok(rel) => diffs.extend(compare_relationship(rel, sa)),
+            Err(e) => diffs.push(format!("{key}: missing in sqlrel ({e})")),
+        }
+    }
+    for rel in registry.relationships() {
+        if !expected.contains_key(rel.key()) {
+            diffs.push(format!("{}: sqlrel has it, SQLAlchemy does not", rel.key()));
+        }
+    }
+    diffs
+}
+
+/// Messages where sqlrel adds the relationship's name to SQLAlchemy's text.
+fn message_matches(ours: &str, theirs: &str) -> bool {
+    let (ours, theirs) = (normalize(ours), normalize(theirs));
+    ours == theirs || ours.starts_with(theirs.trim_end_matches('.'))
+}
+
+#[test]
+fn resolver_matches_sqlalchemy_on_every_fixture() {
+    let cases = load_dir("tests/fixtures/resolve");
+    assert!(
+        cases.len() >= 40,
+        "expected at least 40 resolver fixtures, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for (path, case, oracle) in &cases {
+        let outcome = case.registry();
+        let label = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        match (&outcome, oracle.get("error")) {
+            (Ok(registry), None) => {
+                for d in compare_registry(registry, oracle) {
+                    failures.push(format!("{label}: {d}"));
+                }
+            }
+            (Ok(_), Some(err)) => failures.push(format!(
+                "{label}: sqlrel configured, SQLAlchemy raised {err}"
+            )),
+            (Err(e), None) => failures.push(format!(
+                "{label}: sqlrel failed ({:?}: {e}), SQLAlchemy configured",
+                e.kind()
+            )),
+            (Err(e), Some(err)) => {
+                let class = err["kind"].as_str().unwrap_or("");
+                let message = err["message"].as_str().unwrap_or("");
+                match expected_kind(class, message) {
+                    Some(kind) if kind == e.kind() => {
+                        if !message_matches(&e.to_string(), message) {
+                            failures.push(format!(
+                                "{label}: message differs:\n  sqlrel:     {}\n  SQLAlchemy: {}",
+                                normalize(&e.to_string()),
+                                normalize(message)
+                            ));
+                        }
+                    }
+                    Some(kind) => failures.push(format!(
+                        "{label}: error kind {:?} ({e}), SQLAlchemy {kind:?} ({message})",
+                        e.kind()
+                    )),
+                    None => failures.push(format!(
+                        "{label}: fixture error is not a configuration error: {class}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
