@@ -223,6 +223,35 @@ pub enum Error {
         /// The table that relationship should point at.
         table: String,
     },
+    /// A relationship predicate used where it does not apply, e.g. `any()`
+    /// on a scalar (SQLAlchemy's `InvalidRequestError`).
+    #[error("{message} (relationship {relationship})")]
+    InvalidRequest {
+        /// `table.name` of the relationship.
+        relationship: String,
+        /// SQLAlchemy's message.
+        message: String,
+    },
+    /// A row given to a relationship predicate lacks a column it needs.
+    #[error(
+        "Can't resolve value for column {column}; no value has been set for this column \
+         (relationship {relationship})"
+    )]
+    MissingValue {
+        /// `table.name` of the relationship.
+        relationship: String,
+        /// The column whose value is missing.
+        column: String,
+    },
+    /// A statement that a dialect cannot express, or an expression that
+    /// cannot be rendered (e.g. an unbound parameter).
+    #[error("cannot render for {dialect}: {message}")]
+    Render {
+        /// The dialect.
+        dialect: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Any other invalid configuration or call.
     #[error("{message}")]
     InvalidArgument {
@@ -278,6 +307,8 @@ pub enum ErrorKind {
     UnknownColumn,
     /// Unknown relationship.
     UnknownRelationship,
+    /// A statement a dialect cannot express.
+    Render,
 }
 
 impl ErrorKind {
@@ -296,6 +327,7 @@ impl ErrorKind {
             ErrorKind::UnknownTable => "unknown_table",
             ErrorKind::UnknownColumn => "unknown_column",
             ErrorKind::UnknownRelationship => "unknown_relationship",
+            ErrorKind::Render => "render",
         }
     }
 }
@@ -330,7 +362,10 @@ impl Error {
             | Error::BackrefSecondaryJoin { .. }
             | Error::SameDirection { .. }
             | Error::BackPopulatesMismatch { .. }
+            | Error::InvalidRequest { .. }
+            | Error::MissingValue { .. }
             | Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::Render { .. } => ErrorKind::Render,
         }
     }
 
@@ -349,7 +384,9 @@ impl Error {
             | Error::BackrefExists { relationship, .. }
             | Error::BackrefSecondaryJoin { relationship }
             | Error::SameDirection { relationship, .. }
-            | Error::BackPopulatesMismatch { relationship, .. } => Some(relationship),
+            | Error::BackPopulatesMismatch { relationship, .. }
+            | Error::InvalidRequest { relationship, .. }
+            | Error::MissingValue { relationship, .. } => Some(relationship),
             _ => None,
         }
     }

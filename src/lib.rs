@@ -7,8 +7,10 @@
 //! PostgreSQL, MySQL and SQLite.
 #![warn(missing_docs)]
 
+pub mod comparator;
 pub mod error;
 pub mod expr;
+pub mod query;
 pub mod registry;
 pub mod relationship;
 pub mod schema;

@@ -239,6 +239,49 @@ pub struct FromItem {
     pub alias: Option<TableAlias>,
 }
 
+impl FromItem {
+    /// The table itself.
+    pub fn table(table: Arc<Table>) -> Self {
+        FromItem { table, alias: None }
+    }
+
+    /// The table read through `alias`.
+    pub fn aliased(table: Arc<Table>, alias: TableAlias) -> Self {
+        FromItem {
+            table,
+            alias: Some(alias),
+        }
+    }
+
+    /// A column of this item, read through its alias.
+    pub fn col(&self, name: &str) -> crate::Result<Expr> {
+        let id = self
+            .table
+            .column_id(name)
+            .ok_or_else(|| crate::Error::UnknownColumn {
+                table: self.table.qualified_name().to_string(),
+                column: name.to_owned(),
+            })?;
+        Ok(Expr::Column(ColumnExpr {
+            column: ColumnRef::new(Arc::clone(&self.table), id),
+            alias: self.alias.clone(),
+            annotations: Annotations::NONE,
+        }))
+    }
+}
+
+impl From<Arc<Table>> for FromItem {
+    fn from(table: Arc<Table>) -> Self {
+        FromItem::table(table)
+    }
+}
+
+impl From<&Arc<Table>> for FromItem {
+    fn from(table: &Arc<Table>) -> Self {
+        FromItem::table(Arc::clone(table))
+    }
+}
+
 /// What a subquery selects.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Projection {

@@ -45,6 +45,14 @@ impl Expr {
         }
     }
 
+    /// Pre-order walk over this expression and all descendants, mutably;
+    /// `f` may replace the node it is given (its new children are then
+    /// visited).
+    pub fn for_each_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        f(self);
+        self.for_each_child_mut(&mut |child| child.for_each_mut(f));
+    }
+
     /// Pre-order walk over this expression and all descendants.
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);

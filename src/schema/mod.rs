@@ -62,6 +62,11 @@ impl Schema {
         self.table_column(self.table(table)?, column)
     }
 
+    /// The column written `table.column` as an expression.
+    pub fn col(&self, reference: &str) -> Result<crate::expr::Expr> {
+        self.column(reference).map(crate::expr::Expr::col)
+    }
+
     /// The column `column` of `table`.
     pub fn table_column(&self, table: &Arc<Table>, column: &str) -> Result<ColumnRef> {
         let id = table

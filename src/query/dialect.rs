@@ -1,0 +1,50 @@
+//! The SQL dialects sqlrel renders.
+
+use std::fmt;
+
+/// A target SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// PostgreSQL: `"quoted"` identifiers, `$1` placeholders.
+    Postgres,
+    /// MySQL / MariaDB: `` `quoted` `` identifiers, `?` placeholders.
+    MySql,
+    /// SQLite: `"quoted"` identifiers, `?` placeholders.
+    Sqlite,
+}
+
+impl Dialect {
+    /// Every dialect, for loops in tests and tools.
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
+
+    /// `postgres`, `mysql` or `sqlite`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Dialect {
+    type Err = crate::Error;
+
+    /// Accepts `postgres`/`postgresql`/`pg`, `mysql`/`mariadb`, `sqlite`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+            "mysql" | "mariadb" => Ok(Dialect::MySql),
+            "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
+            _ => Err(crate::Error::invalid(format!(
+                "unknown dialect '{s}' (expected postgres, mysql or sqlite)"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Layer 7: statements and their rendering per dialect.
+//!
+//! [`Select`] builds a statement from sqlrel expressions; `build()` renders
+//! it with bound parameters, `to_string()` with literals inlined, both
+//! through sea-query. Output is deterministic: anonymous aliases are named
+//! `table_1`, `table_2`, ... in order of appearance within each statement.
+//! [`Expr::to_sea_query`] and [`Select::to_sea_query`] hand sqlrel's
+//! predicates to code that builds statements with sea-query.
+
+mod dialect;
+mod render;
+mod select;
+
+pub use dialect::Dialect;
+pub use sea_query::Values;
+pub use select::{Join, JoinKind, Order, Select};
+
+use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
+
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use render::Renderer;
+
+fn in_dialect(e: Error, dialect: Dialect) -> Error {
+    match e {
+        Error::Render { message, .. } => Error::Render {
+            dialect: dialect.to_string(),
+            message,
+        },
+        other => other,
+    }
+}
+
+impl Select {
+    /// The statement as a sea-query `SelectStatement`.
+    pub fn to_sea_query(&self) -> Result<SelectStatement> {
+        Renderer::for_select(self).select(self)
+    }
+
+    /// SQL with placeholders (`$1` for PostgreSQL, `?` otherwise) and the
+    /// values to bind.
+    pub fn build(&self, dialect: Dialect) -> Result<(String, Values)> {
+        let stmt = self.to_sea_query().map_err(|e| in_dialect(e, dialect))?;
+        Ok(match dialect {
+            Dialect::Postgres => stmt.build(PostgresQueryBuilder),
+            Dialect::MySql => stmt.build(MysqlQueryBuilder),
+            Dialect::Sqlite => stmt.build(SqliteQueryBuilder),
+        })
+    }
+
+    /// SQL with values inlined as literals, escaped by the dialect's rules.
+    pub fn to_string(&self, dialect: Dialect) -> Result<String> {
+        let stmt = self.to_sea_query().map_err(|e| in_dialect(e, dialect))?;
+        Ok(match dialect {
+            Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
+            Dialect::MySql => stmt.to_string(MysqlQueryBuilder),
+            Dialect::Sqlite => stmt.to_string(SqliteQueryBuilder),
+        })
+    }
+}
+
+impl Expr {
+    /// The expression as a sea-query expression, to use in statements built
+    /// with sea-query. Anonymous aliases inside are named per expression.
+    ///
+    /// ```
+    /// use sea_query::{ExprTrait, PostgresQueryBuilder, Query};
+    /// use sqlrel::registry::Registry;
+    /// use sqlrel::relationship::RelationshipConfig;
+    /// use sqlrel::schema::Schema;
+    ///
+    /// let schema = Schema::from_ddl(
+    ///     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));",
+    /// )?;
+    /// let registry = Registry::builder(schema)
+    ///     .relationship(RelationshipConfig::new("users", "addresses", "addresses"))
+    ///     .configure()?;
+    /// let has_addresses = registry.relationship("users.addresses")?.any(None)?;
+    /// let sql = Query::select()
+    ///     .column("id")
+    ///     .from("users")
+    ///     .and_where(has_addresses.to_sea_query()?.not())
+    ///     .to_string(PostgresQueryBuilder);
+    /// assert_eq!(
+    ///     sql,
+    ///     r#"SELECT "id" FROM "users" WHERE NOT EXISTS(SELECT 1 FROM "addresses" WHERE "users"."id" = "addresses"."user_id")"#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    pub fn to_sea_query(&self) -> Result<sea_query::Expr> {
+        Renderer::for_expr(self).expr(self)
+    }
+
+    /// The expression as a sea-query `Condition` (a one-item `all()`).
+    pub fn to_sea_condition(&self) -> Result<sea_query::Condition> {
+        Ok(sea_query::Condition::all().add(self.to_sea_query()?))
+    }
+}

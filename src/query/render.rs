@@ -1,0 +1,338 @@
+//! Conversion of sqlrel's AST into sea-query, the last step before SQL
+//! text. Anonymous aliases get their names here, in order of appearance,
+//! so the same statement always renders to the same bytes.
+
+use sea_query::{
+    self as sq, BinOper, ColumnName, ColumnRef as SqColumnRef, DynIden, Func, Keyword, SchemaName,
+    SelectStatement, SubQueryOper, SubQueryStatement, TableName, TableRef, UnOper,
+};
+
+use super::select::{JoinKind, Order, Select};
+use crate::error::{Error, Result};
+use crate::expr::{
+    AnonymousId, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias, Value,
+};
+use crate::schema::Table;
+
+/// Names anonymous aliases `table_1`, `table_2`, ... in order of first
+/// appearance, avoiding names the statement already uses.
+#[derive(Default)]
+pub(crate) struct Renderer<'a> {
+    named: Vec<(AnonymousId, String)>,
+    reserved: Option<Vec<&'a str>>,
+    root: Option<Root<'a>>,
+}
+
+#[derive(Clone, Copy)]
+enum Root<'a> {
+    Select(&'a Select),
+    Expr(&'a Expr),
+}
+
+fn render_error(message: impl Into<String>) -> Error {
+    Error::Render {
+        dialect: "any".to_owned(),
+        message: message.into(),
+    }
+}
+
+fn iden(name: &str) -> DynIden {
+    DynIden::from(name.to_owned())
+}
+
+impl<'a> Renderer<'a> {
+    pub(crate) fn for_select(select: &'a Select) -> Self {
+        Renderer {
+            root: Some(Root::Select(select)),
+            ..Default::default()
+        }
+    }
+
+    pub(crate) fn for_expr(expr: &'a Expr) -> Self {
+        Renderer {
+            root: Some(Root::Expr(expr)),
+            ..Default::default()
+        }
+    }
+
+    /// Names used by tables and named aliases anywhere in the statement.
+    fn reserved(&mut self) -> &[&'a str] {
+        let root = self.root;
+        self.reserved.get_or_insert_with(|| {
+            let mut names = Vec::new();
+            let mut note = |item: &'a FromItem| {
+                names.push(item.table.name());
+                if let Some(TableAlias::Named(n)) = &item.alias {
+                    names.push(n);
+                }
+            };
+            let visit_expr = |e: &'a Expr, note: &mut dyn FnMut(&'a FromItem)| {
+                e.walk(&mut |node| {
+                    if let Expr::Exists(q) | Expr::Subquery(q) = node {
+                        q.from.iter().for_each(&mut *note);
+                    }
+                });
+            };
+            match root {
+                Some(Root::Select(s)) => {
+                    s.items().for_each(&mut note);
+                    let exprs = s
+                        .columns
+                        .iter()
+                        .map(|(e, _)| e)
+                        .chain(s.joins.iter().map(|j| &j.on))
+                        .chain(s.filter.iter())
+                        .chain(s.order_by.iter().map(|(e, _)| e));
+                    for e in exprs {
+                        visit_expr(e, &mut note);
+                    }
+                }
+                Some(Root::Expr(e)) => visit_expr(e, &mut note),
+                None => {}
+            }
+            names
+        })
+    }
+
+    fn alias_name(&mut self, id: AnonymousId, table: &Table) -> String {
+        if let Some((_, name)) = self.named.iter().find(|(a, _)| *a == id) {
+            return name.clone();
+        }
+        let name = (1..)
+            .map(|n| format!("{}_{n}", table.name()))
+            .find(|candidate| {
+                !self.named.iter().any(|(_, used)| used == candidate)
+                    && !self.reserved().iter().any(|r| r == candidate)
+            })
+            .unwrap_or_default();
+        self.named.push((id, name.clone()));
+        name
+    }
+
+    fn alias_iden(&mut self, alias: &TableAlias, table: &Table) -> DynIden {
+        match alias {
+            TableAlias::Named(n) => iden(n),
+            TableAlias::Anonymous(id) => DynIden::from(self.alias_name(*id, table)),
+        }
+    }
+
+    fn table_name(table: &Table) -> TableName {
+        TableName(
+            table.namespace().map(|ns| SchemaName(None, iden(ns))),
+            iden(table.name()),
+        )
+    }
+
+    fn table_ref(&mut self, item: &FromItem) -> TableRef {
+        let alias = item.alias.as_ref().map(|a| self.alias_iden(a, &item.table));
+        TableRef::Table(Self::table_name(&item.table), alias)
+    }
+
+    pub(crate) fn expr(&mut self, e: &Expr) -> Result<sq::Expr> {
+        Ok(match e {
+            Expr::Column(c) => {
+                let table = match &c.alias {
+                    Some(alias) => TableName(None, self.alias_iden(alias, c.column.table())),
+                    None => Self::table_name(c.column.table()),
+                };
+                sq::Expr::Column(SqColumnRef::Column(ColumnName(
+                    Some(table),
+                    iden(c.column.name()),
+                )))
+            }
+            Expr::Value(v) => sq::Expr::Value(value(v)),
+            Expr::Bind(key) => {
+                let name = match key {
+                    BindKey::Column(c) => c.to_string(),
+                    BindKey::Named(n) => n.clone(),
+                };
+                return Err(render_error(format!("parameter :{name} has no value")));
+            }
+            Expr::Binary(b) => binary(self.expr(&b.left)?, bin_oper(b.op), self.expr(&b.right)?),
+            Expr::And(items) => self.fold(items, BinOper::And, "1 = 1")?,
+            Expr::Or(items) => self.fold(items, BinOper::Or, "1 = 0")?,
+            Expr::Not(inner) => sq::Expr::Unary(UnOper::Not, Box::new(self.expr(inner)?)),
+            Expr::IsNull { expr, negated } => binary(
+                self.expr(expr)?,
+                if *negated {
+                    BinOper::IsNot
+                } else {
+                    BinOper::Is
+                },
+                sq::Expr::Keyword(Keyword::Null),
+            ),
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                if list.is_empty() {
+                    return Ok(sq::Expr::Custom(
+                        if *negated { "1 = 1" } else { "1 = 0" }.into(),
+                    ));
+                }
+                let list = list
+                    .iter()
+                    .map(|x| self.expr(x))
+                    .collect::<Result<Vec<_>>>()?;
+                binary(
+                    self.expr(expr)?,
+                    if *negated {
+                        BinOper::NotIn
+                    } else {
+                        BinOper::In
+                    },
+                    sq::Expr::Tuple(list),
+                )
+            }
+            Expr::Function(f) => {
+                if !valid_function_name(&f.name) {
+                    return Err(render_error(format!("invalid function name {:?}", f.name)));
+                }
+                let args = f
+                    .args
+                    .iter()
+                    .map(|x| self.expr(x))
+                    .collect::<Result<Vec<_>>>()?;
+                sq::Expr::FunctionCall(Func::cust(iden(&f.name)).args(args))
+            }
+            Expr::Exists(q) => sq::Expr::SubQuery(
+                Some(SubQueryOper::Exists),
+                Box::new(SubQueryStatement::SelectStatement(self.subquery(q)?)),
+            ),
+            Expr::Subquery(q) => sq::Expr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::SelectStatement(self.subquery(q)?)),
+            ),
+        })
+    }
+
+    fn fold(&mut self, items: &[Expr], op: BinOper, empty: &'static str) -> Result<sq::Expr> {
+        let mut iter = items.iter();
+        let Some(first) = iter.next() else {
+            return Ok(sq::Expr::Custom(empty.into()));
+        };
+        let mut acc = self.expr(first)?;
+        for item in iter {
+            acc = binary(acc, op, self.expr(item)?);
+        }
+        Ok(acc)
+    }
+
+    fn subquery(&mut self, q: &Subquery) -> Result<SelectStatement> {
+        let mut stmt = SelectStatement::new();
+        match &q.projection {
+            Projection::One => {
+                stmt.expr(sq::Expr::Custom("1".into()));
+            }
+            Projection::Exprs(items) => {
+                for item in items {
+                    stmt.expr(self.expr(item)?);
+                }
+            }
+        }
+        for item in &q.from {
+            stmt.from(self.table_ref(item));
+        }
+        if let Some(filter) = &q.filter {
+            stmt.and_where(self.expr(filter)?);
+        }
+        Ok(stmt)
+    }
+
+    pub(crate) fn select(&mut self, s: &Select) -> Result<SelectStatement> {
+        let mut stmt = SelectStatement::new();
+        // Name the FROM and JOIN aliases first, so numbering follows FROM
+        // order as in SQLAlchemy.
+        let from: Vec<TableRef> = s.from.iter().map(|i| self.table_ref(i)).collect();
+        let joins: Vec<TableRef> = s.joins.iter().map(|j| self.table_ref(&j.item)).collect();
+        if s.columns.is_empty() {
+            for item in &s.from {
+                for column in item.table.columns() {
+                    stmt.expr(self.expr(&item.col(column.name())?)?);
+                }
+            }
+        }
+        for (e, label) in &s.columns {
+            let e = self.expr(e)?;
+            match label {
+                Some(label) => stmt.expr_as(e, iden(label)),
+                None => stmt.expr(e),
+            };
+        }
+        for table in from {
+            stmt.from(table);
+        }
+        for (join, table) in s.joins.iter().zip(joins) {
+            let on = self.expr(&join.on)?;
+            let kind = match join.kind {
+                JoinKind::Inner => sq::JoinType::InnerJoin,
+                JoinKind::Left => sq::JoinType::LeftJoin,
+            };
+            stmt.join(kind, table, on);
+        }
+        if !s.filter.is_empty() {
+            let filter = self.fold(&s.filter, BinOper::And, "1 = 1")?;
+            stmt.and_where(filter);
+        }
+        for (e, order) in &s.order_by {
+            let order = match order {
+                Order::Asc => sq::Order::Asc,
+                Order::Desc => sq::Order::Desc,
+            };
+            stmt.order_by_expr(self.expr(e)?, order);
+        }
+        if let Some(n) = s.limit {
+            stmt.limit(n);
+        }
+        if let Some(n) = s.offset {
+            stmt.offset(n);
+        }
+        Ok(stmt)
+    }
+}
+
+fn binary(left: sq::Expr, op: BinOper, right: sq::Expr) -> sq::Expr {
+    sq::Expr::Binary(Box::new(left), op, Box::new(right))
+}
+
+fn bin_oper(op: BinaryOp) -> BinOper {
+    match op {
+        BinaryOp::Eq => BinOper::Equal,
+        BinaryOp::NotEq => BinOper::NotEqual,
+        BinaryOp::Lt => BinOper::SmallerThan,
+        BinaryOp::LtEq => BinOper::SmallerThanOrEqual,
+        BinaryOp::Gt => BinOper::GreaterThan,
+        BinaryOp::GtEq => BinOper::GreaterThanOrEqual,
+        BinaryOp::Like => BinOper::Like,
+        BinaryOp::NotLike => BinOper::NotLike,
+        BinaryOp::Add => BinOper::Add,
+        BinaryOp::Sub => BinOper::Sub,
+        BinaryOp::Mul => BinOper::Mul,
+        BinaryOp::Div => BinOper::Div,
+        BinaryOp::Mod => BinOper::Mod,
+    }
+}
+
+fn value(v: &Value) -> sq::Value {
+    match v {
+        Value::Null => sq::Value::String(None),
+        Value::Bool(b) => sq::Value::Bool(Some(*b)),
+        Value::Int(i) => sq::Value::BigInt(Some(*i)),
+        Value::Float(x) => sq::Value::Double(Some(*x)),
+        Value::Text(s) => sq::Value::String(Some(s.clone())),
+        Value::Bytes(b) => sq::Value::Bytes(Some(b.clone())),
+    }
+}
+
+/// Function names are written unquoted, so only plain identifiers (maybe
+/// schema-qualified) are accepted.
+fn valid_function_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            part.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
