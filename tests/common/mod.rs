@@ -2,3 +2,5 @@
 #![allow(dead_code)]
 
 pub mod case;
+pub mod engines;
+pub mod predicate;

@@ -1,0 +1,288 @@
+//! The three engines emitted SQL is executed on: SQLite (bundled,
+//! in memory), PostgreSQL (`DATABASE_URL`) and MariaDB/MySQL (`MYSQL_URL`).
+//! Each loaded case lives in its own schema / database, dropped afterwards.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sea_query::Value as SqValue;
+use sqlrel::query::Dialect;
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name(case: &str) -> String {
+    let clean: String = case
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(30)
+        .collect();
+    format!(
+        "sqlrel_{}_{}_{}",
+        clean,
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The URL of a server the suite needs; panics with set-up instructions
+/// when absent, so the suite never passes without running these tests.
+pub fn server_url(var: &str) -> String {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!(
+            "{var} is not set: these tests execute SQL on a real server. Run the suite with \
+             `scripts/test.sh`, which starts throwaway PostgreSQL and MariaDB servers and sets \
+             DATABASE_URL and MYSQL_URL, or point {var} at a server you own \
+             (DATABASE_URL=postgres://user@host:port/db, MYSQL_URL=mysql://user:pass@host:port/db)."
+        ),
+    }
+}
+
+/// A database holding one loaded case.
+pub trait Engine {
+    /// The dialect the engine speaks.
+    fn dialect(&self) -> Dialect;
+    /// Runs DDL or data statements.
+    fn execute(&mut self, sql: &str);
+    /// Runs a query with bound values; every selected column must be an
+    /// integer (possibly NULL, returned as `None`).
+    fn rows(&mut self, sql: &str, values: &[SqValue]) -> Result<Vec<Vec<Option<i64>>>, String>;
+}
+
+/// In-memory SQLite.
+pub struct Sqlite(rusqlite::Connection);
+
+impl Sqlite {
+    pub fn new() -> Self {
+        Sqlite(rusqlite::Connection::open_in_memory().expect("open in-memory SQLite"))
+    }
+}
+
+fn sqlite_value(v: &SqValue) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        SqValue::Bool(b) => b.map_or(V::Null, |b| V::Integer(b.into())),
+        SqValue::BigInt(i) => i.map_or(V::Null, V::Integer),
+        SqValue::Int(i) => i.map_or(V::Null, |i| V::Integer(i.into())),
+        SqValue::Double(x) => x.map_or(V::Null, V::Real),
+        SqValue::String(s) => s.clone().map_or(V::Null, V::Text),
+        SqValue::Bytes(b) => b.clone().map_or(V::Null, V::Blob),
+        other => panic!("unexpected value {other:?}"),
+    }
+}
+
+impl Engine for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&mut self, sql: &str) {
+        self.0
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("SQLite: {e}\n{sql}"));
+    }
+
+    fn rows(&mut self, sql: &str, values: &[SqValue]) -> Result<Vec<Vec<Option<i64>>>, String> {
+        let mut stmt = self.0.prepare(sql).map_err(|e| e.to_string())?;
+        let params: Vec<rusqlite::types::Value> = values.iter().map(sqlite_value).collect();
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                (0..width).map(|i| r.get::<_, Option<i64>>(i)).collect()
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+}
+
+/// A PostgreSQL schema of its own, dropped on drop.
+pub struct Postgres {
+    client: postgres::Client,
+    schema: String,
+}
+
+impl Postgres {
+    pub fn new(case: &str) -> Self {
+        let url = server_url("DATABASE_URL");
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL at DATABASE_URL: {e}"));
+        let schema = unique_name(case);
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";"
+            ))
+            .expect("create schema");
+        Postgres { client, schema }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = self.client.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+            self.schema
+        ));
+    }
+}
+
+/// A sea-query value bound to whatever type PostgreSQL inferred for the
+/// placeholder.
+#[derive(Debug)]
+struct PgParam(SqValue);
+
+impl postgres::types::ToSql for PgParam {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        match &self.0 {
+            SqValue::BigInt(Some(i)) => match *ty {
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
+                _ => i.to_sql(ty, out),
+            },
+            SqValue::Double(Some(x)) => match *ty {
+                Type::FLOAT4 => (*x as f32).to_sql(ty, out),
+                _ => x.to_sql(ty, out),
+            },
+            SqValue::String(Some(s)) => s.to_sql(ty, out),
+            SqValue::Bool(Some(b)) => b.to_sql(ty, out),
+            SqValue::Bytes(Some(b)) => b.to_sql(ty, out),
+            _ => Ok(IsNull::Yes),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl Engine for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str) {
+        self.client
+            .batch_execute(sql)
+            .unwrap_or_else(|e| panic!("PostgreSQL: {e}\n{sql}"));
+    }
+
+    fn rows(&mut self, sql: &str, values: &[SqValue]) -> Result<Vec<Vec<Option<i64>>>, String> {
+        let params: Vec<PgParam> = values.iter().cloned().map(PgParam).collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        let rows = self
+            .client
+            .query(sql, &refs)
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| {
+                        r.try_get::<_, Option<i64>>(i)
+                            .or_else(|_| r.try_get::<_, Option<i32>>(i).map(|v| v.map(i64::from)))
+                            .or_else(|_| r.try_get::<_, Option<i16>>(i).map(|v| v.map(i64::from)))
+                            .expect("integer column")
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+}
+
+/// A MariaDB/MySQL database of its own, dropped on drop.
+pub struct MySql {
+    conn: mysql::Conn,
+    database: String,
+}
+
+impl MySql {
+    pub fn new(case: &str) -> Self {
+        use mysql::prelude::Queryable;
+        let url = server_url("MYSQL_URL");
+        let opts = mysql::Opts::from_url(&url).unwrap_or_else(|e| panic!("bad MYSQL_URL: {e}"));
+        let mut conn = mysql::Conn::new(opts)
+            .unwrap_or_else(|e| panic!("cannot connect to MariaDB at MYSQL_URL: {e}"));
+        let database = unique_name(case);
+        conn.query_drop(format!("CREATE DATABASE `{database}`"))
+            .expect("create database (the MYSQL_URL user needs CREATE on *.*)");
+        conn.select_db(&database).expect("use database");
+        MySql { conn, database }
+    }
+}
+
+impl Drop for MySql {
+    fn drop(&mut self) {
+        use mysql::prelude::Queryable;
+        let _ = self
+            .conn
+            .query_drop(format!("DROP DATABASE IF EXISTS `{}`", self.database));
+    }
+}
+
+fn mysql_value(v: &SqValue) -> mysql::Value {
+    match v {
+        SqValue::BigInt(Some(i)) => mysql::Value::Int(*i),
+        SqValue::Int(Some(i)) => mysql::Value::Int((*i).into()),
+        SqValue::Bool(Some(b)) => mysql::Value::Int((*b).into()),
+        SqValue::Double(Some(x)) => mysql::Value::Double(*x),
+        SqValue::String(Some(s)) => mysql::Value::Bytes(s.clone().into_bytes()),
+        SqValue::Bytes(Some(b)) => mysql::Value::Bytes(b.clone()),
+        _ => mysql::Value::NULL,
+    }
+}
+
+impl Engine for MySql {
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+
+    fn execute(&mut self, sql: &str) {
+        use mysql::prelude::Queryable;
+        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            self.conn
+                .query_drop(statement)
+                .unwrap_or_else(|e| panic!("MariaDB: {e}\n{statement}"));
+        }
+    }
+
+    fn rows(&mut self, sql: &str, values: &[SqValue]) -> Result<Vec<Vec<Option<i64>>>, String> {
+        use mysql::prelude::Queryable;
+        let params = if values.is_empty() {
+            mysql::Params::Empty
+        } else {
+            mysql::Params::Positional(values.iter().map(mysql_value).collect())
+        };
+        let rows: Vec<mysql::Row> = self.conn.exec(sql, params).map_err(|e| e.to_string())?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                r.unwrap()
+                    .into_iter()
+                    .map(|v| match v {
+                        mysql::Value::NULL => None,
+                        mysql::Value::Int(i) => Some(i),
+                        mysql::Value::UInt(u) => i64::try_from(u).ok(),
+                        mysql::Value::Bytes(b) => String::from_utf8_lossy(&b).parse().ok(),
+                        other => panic!("unexpected MariaDB value {other:?}"),
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+}
