@@ -45,7 +45,7 @@ pub enum Expr {
     /// A literal value (bound by `build()`, inlined by `to_string()`).
     Value(Value),
     /// A bind parameter without a value yet, filled in by
-    /// [`Expr::bind_columns`] (e.g. from a parent row in `with_parent`).
+    /// the comparator (e.g. from a parent row in `with_parent`).
     Bind(BindKey),
     /// `left op right`.
     Binary(Box<BinaryExpr>),
