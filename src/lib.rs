@@ -4,6 +4,7 @@
 pub mod comparator;
 pub mod error;
 pub mod expr;
+mod intern;
 pub mod query;
 pub mod registry;
 pub mod relationship;

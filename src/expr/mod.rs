@@ -206,8 +206,9 @@ pub struct Function {
 /// An alias of a table inside one statement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TableAlias {
-    /// An alias with a name chosen by the user.
-    Named(Arc<str>),
+    /// An alias with a name chosen by the user (interned, see
+    /// [`TableAlias::named`]).
+    Named(&'static str),
     /// An anonymous alias, numbered when a statement is rendered
     /// (`nodes_1`, `nodes_2`, ... in order of appearance).
     Anonymous(AnonymousId),
@@ -224,9 +225,10 @@ impl TableAlias {
         TableAlias::Anonymous(AnonymousId(NEXT.fetch_add(1, Ordering::Relaxed)))
     }
 
-    /// A named alias.
-    pub fn named(name: impl Into<Arc<str>>) -> TableAlias {
-        TableAlias::Named(name.into())
+    /// A named alias. Like table and column names, alias names are
+    /// interned for the life of the process.
+    pub fn named(name: impl AsRef<str>) -> TableAlias {
+        TableAlias::Named(crate::intern::intern(name.as_ref()))
     }
 }
 

@@ -18,7 +18,7 @@ use crate::schema::Table;
 /// appearance, avoiding names the statement already uses.
 #[derive(Default)]
 pub(crate) struct Renderer<'a> {
-    named: Vec<(AnonymousId, String)>,
+    named: Vec<(AnonymousId, &'static str)>,
     reserved: Option<Vec<&'a str>>,
     root: Option<Root<'a>>,
 }
@@ -36,8 +36,10 @@ fn render_error(message: impl Into<String>) -> Error {
     }
 }
 
-fn iden(name: &str) -> DynIden {
-    DynIden::from(name.to_owned())
+/// An interned name as a sea-query identifier: borrowed, not copied, and
+/// quoted (with escaping) by the builder.
+fn iden(name: &'static str) -> DynIden {
+    DynIden::from(name)
 }
 
 impl<'a> Renderer<'a> {
@@ -94,9 +96,9 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn alias_name(&mut self, id: AnonymousId, table: &Table) -> String {
+    fn alias_name(&mut self, id: AnonymousId, table: &Table) -> &'static str {
         if let Some((_, name)) = self.named.iter().find(|(a, _)| *a == id) {
-            return name.clone();
+            return name;
         }
         let name = (1..)
             .map(|n| format!("{}_{n}", table.name()))
@@ -105,14 +107,15 @@ impl<'a> Renderer<'a> {
                     && !self.reserved().iter().any(|r| r == candidate)
             })
             .unwrap_or_default();
-        self.named.push((id, name.clone()));
+        let name = crate::intern::intern(&name);
+        self.named.push((id, name));
         name
     }
 
     fn alias_iden(&mut self, alias: &TableAlias, table: &Table) -> DynIden {
         match alias {
             TableAlias::Named(n) => iden(n),
-            TableAlias::Anonymous(id) => DynIden::from(self.alias_name(*id, table)),
+            TableAlias::Anonymous(id) => iden(self.alias_name(*id, table)),
         }
     }
 
@@ -194,7 +197,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|x| self.expr(x))
                     .collect::<Result<Vec<_>>>()?;
-                sq::Expr::FunctionCall(Func::cust(iden(&f.name)).args(args))
+                sq::Expr::FunctionCall(Func::cust(iden(crate::intern::intern(&f.name))).args(args))
             }
             Expr::Exists(q) => sq::Expr::SubQuery(
                 Some(SubQueryOper::Exists),
@@ -256,7 +259,7 @@ impl<'a> Renderer<'a> {
         for (e, label) in &s.columns {
             let e = self.expr(e)?;
             match label {
-                Some(label) => stmt.expr_as(e, iden(label)),
+                Some(label) => stmt.expr_as(e, iden(crate::intern::intern(label))),
                 None => stmt.expr(e),
             };
         }

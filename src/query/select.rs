@@ -150,11 +150,7 @@ impl Select {
     }
 
     /// `JOIN` along `rel`, reading the target through `alias`.
-    pub fn join_as(
-        self,
-        rel: &Relationship,
-        alias: impl Into<std::sync::Arc<str>>,
-    ) -> Result<Self> {
+    pub fn join_as(self, rel: &Relationship, alias: impl AsRef<str>) -> Result<Self> {
         self.join_along(rel, JoinKind::Inner, Some(TableAlias::named(alias)))
     }
 
@@ -164,11 +160,7 @@ impl Select {
     }
 
     /// `LEFT JOIN` along `rel`, reading the target through `alias`.
-    pub fn outer_join_as(
-        self,
-        rel: &Relationship,
-        alias: impl Into<std::sync::Arc<str>>,
-    ) -> Result<Self> {
+    pub fn outer_join_as(self, rel: &Relationship, alias: impl AsRef<str>) -> Result<Self> {
         self.join_along(rel, JoinKind::Left, Some(TableAlias::named(alias)))
     }
 

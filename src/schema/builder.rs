@@ -116,7 +116,7 @@ impl TableBuilder {
     }
 
     /// Adds a nullable column.
-    pub fn column(self, name: impl Into<String>, sql_type: impl Into<String>) -> Self {
+    pub fn column(self, name: impl AsRef<str>, sql_type: impl Into<String>) -> Self {
         self.column_def(Column::new(name, sql_type))
     }
 
@@ -279,7 +279,7 @@ impl SchemaBuilder {
             if columns[..i].iter().any(|prev| prev.name == c.name) {
                 return Err(Error::DuplicateColumn {
                     table: def.qualified_name(),
-                    column: c.name.clone(),
+                    column: c.name.to_owned(),
                 });
             }
         }
@@ -307,8 +307,8 @@ impl SchemaBuilder {
             .collect::<Result<_>>()?;
         Ok(Table {
             id,
-            namespace: def.namespace.clone(),
-            name: def.name.clone(),
+            namespace: def.namespace.as_deref().map(crate::intern::intern),
+            name: crate::intern::intern(&def.name),
             columns,
             primary_key,
             foreign_keys,

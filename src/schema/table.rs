@@ -27,16 +27,16 @@ impl ColumnId {
 /// A column: name, SQL type as written, nullability.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
-    pub(crate) name: String,
+    pub(crate) name: &'static str,
     pub(crate) sql_type: String,
     pub(crate) nullable: bool,
 }
 
 impl Column {
     /// A nullable column of the given SQL type (`"INTEGER"`, `"VARCHAR(50)"`).
-    pub fn new(name: impl Into<String>, sql_type: impl Into<String>) -> Self {
+    pub fn new(name: impl AsRef<str>, sql_type: impl Into<String>) -> Self {
         Column {
-            name: name.into(),
+            name: crate::intern::intern(name.as_ref()),
             sql_type: sql_type.into(),
             nullable: true,
         }
@@ -49,8 +49,8 @@ impl Column {
     }
 
     /// The column name.
-    pub fn name(&self) -> &str {
-        &self.name
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 
     /// The SQL type as written (may be empty for SQLite's untyped columns).
@@ -127,8 +127,8 @@ impl UniqueConstraint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub(crate) id: TableId,
-    pub(crate) namespace: Option<String>,
-    pub(crate) name: String,
+    pub(crate) namespace: Option<&'static str>,
+    pub(crate) name: &'static str,
     pub(crate) columns: Vec<Column>,
     pub(crate) primary_key: Vec<ColumnId>,
     pub(crate) foreign_keys: Vec<ForeignKey>,
@@ -142,13 +142,13 @@ impl Table {
     }
 
     /// The table name without namespace.
-    pub fn name(&self) -> &str {
-        &self.name
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 
     /// The namespace (SQL schema), e.g. `public`, when one was given.
-    pub fn namespace(&self) -> Option<&str> {
-        self.namespace.as_deref()
+    pub fn namespace(&self) -> Option<&'static str> {
+        self.namespace
     }
 
     /// `namespace.name`, or just `name`.
@@ -199,9 +199,9 @@ pub struct QualifiedName<'a>(&'a Table);
 
 impl fmt::Display for QualifiedName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.namespace {
+        match self.0.namespace {
             Some(ns) => write!(f, "{ns}.{}", self.0.name),
-            None => f.write_str(&self.0.name),
+            None => f.write_str(self.0.name),
         }
     }
 }
