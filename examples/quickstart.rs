@@ -30,8 +30,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let schema = Schema::from_ddl(DDL)?;
     let registry = Registry::builder(schema)
         .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
-        .relationship(RelationshipConfig::new("groups", "members", "users").secondary("memberships").backref("groups"))
-        .relationship(RelationshipConfig::new("nodes", "children", "nodes").backref(Backref::new("parent").remote_side(["nodes.id"])))
+        .relationship(
+            RelationshipConfig::new("groups", "members", "users")
+                .secondary("memberships")
+                .backref("groups"),
+        )
+        .relationship(
+            RelationshipConfig::new("nodes", "children", "nodes")
+                .backref(Backref::new("parent").remote_side(["nodes.id"])),
+        )
         .configure()?;
     let s = registry.schema();
 
@@ -53,24 +60,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "users with an address at example.com",
             "users",
-            registry.relationship("users.addresses")?.any(s.col("addresses.email")?.like("%@example.com"))?,
+            registry
+                .relationship("users.addresses")?
+                .any(s.col("addresses.email")?.like("%@example.com"))?,
         ),
-        ("users without any address", "users", registry.relationship("users.addresses")?.any(None)?.not()),
+        (
+            "users without any address",
+            "users",
+            registry.relationship("users.addresses")?.any(None)?.not(),
+        ),
         (
             "addresses of users named bob",
             "addresses",
-            registry.relationship("addresses.user")?.has(s.col("users.name")?.eq("bob"))?,
+            registry
+                .relationship("addresses.user")?
+                .has(s.col("users.name")?.eq("bob"))?,
         ),
         (
             "groups that contain user 3",
             "groups",
-            registry.relationship("groups.members")?.contains(&Row::new().with("id", 3))?,
+            registry
+                .relationship("groups.members")?
+                .contains(&Row::new().with("id", 3))?,
         ),
-        ("root nodes", "nodes", registry.relationship("nodes.parent")?.is_none()?),
+        (
+            "root nodes",
+            "nodes",
+            registry.relationship("nodes.parent")?.is_none()?,
+        ),
         (
             "nodes whose parent has a parent",
             "nodes",
-            registry.relationship("nodes.parent")?.has(registry.relationship("nodes.parent")?.is_not_none()?)?,
+            registry
+                .relationship("nodes.parent")?
+                .has(registry.relationship("nodes.parent")?.is_not_none()?)?,
         ),
     ];
 
@@ -94,7 +117,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ids: Vec<i64> = stmt
             .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        println!("\n{title}:\n  {}\n  -> {table} {ids:?}", select.to_string(Dialect::Sqlite)?);
+        println!(
+            "\n{title}:\n  {}\n  -> {table} {ids:?}",
+            select.to_string(Dialect::Sqlite)?
+        );
     }
     Ok(())
 }

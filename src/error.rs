@@ -252,6 +252,20 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// `back_populates` names a relationship the target table does not have
+    /// (SQLAlchemy's `InvalidRequestError` from `get_property`).
+    #[error(
+        "back_populates on relationship {relationship} refers to '{name}', but mapper '{table}' \
+         has no property '{name}'"
+    )]
+    BackPopulatesMissing {
+        /// `table.name` of the relationship declaring `back_populates`.
+        relationship: String,
+        /// The name given to `back_populates`.
+        name: String,
+        /// The target table.
+        table: String,
+    },
     /// Any other invalid configuration or call.
     #[error("{message}")]
     InvalidArgument {
@@ -362,6 +376,7 @@ impl Error {
             | Error::BackrefSecondaryJoin { .. }
             | Error::SameDirection { .. }
             | Error::BackPopulatesMismatch { .. }
+            | Error::BackPopulatesMissing { .. }
             | Error::InvalidRequest { .. }
             | Error::MissingValue { .. }
             | Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
@@ -385,6 +400,7 @@ impl Error {
             | Error::BackrefSecondaryJoin { relationship }
             | Error::SameDirection { relationship, .. }
             | Error::BackPopulatesMismatch { relationship, .. }
+            | Error::BackPopulatesMissing { relationship, .. }
             | Error::InvalidRequest { relationship, .. }
             | Error::MissingValue { relationship, .. } => Some(relationship),
             _ => None,

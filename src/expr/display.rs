@@ -25,7 +25,7 @@ impl AliasNamer {
             Some(i) => i,
             None => {
                 let name = (1..)
-                    .map(|n| format!("{}_{n}", table.name()))
+                    .map(|n| super::anonymous_alias_name(table.name(), n))
                     .find(|candidate| {
                         !self.taken.contains(candidate)
                             && !self.assigned.iter().any(|(_, used)| used == candidate)
@@ -39,6 +39,108 @@ impl AliasNamer {
     }
 }
 
+/// SQLAlchemy's reserved words (`sqlalchemy.sql.compiler.RESERVED_WORDS`),
+/// plus a few more that sqlparser treats as keywords in expressions;
+/// sorted for binary search.
+const RESERVED_WORDS: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "cross",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "false",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "new",
+    "not",
+    "notnull",
+    "null",
+    "off",
+    "offset",
+    "old",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "right",
+    "select",
+    "session_user",
+    "set",
+    "similar",
+    "some",
+    "symmetric",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "verbose",
+    "when",
+    "where",
+];
+
 /// Binding strength, loosest first.
 fn precedence(e: &Expr) -> u8 {
     match e {
@@ -47,7 +149,7 @@ fn precedence(e: &Expr) -> u8 {
         Expr::Not(_) => 3,
         Expr::Binary(b) if b.op.is_comparison() => 4,
         Expr::IsNull { .. } | Expr::InList { .. } => 4,
-        Expr::Binary(b) if matches!(b.op, BinaryOp::Add | BinaryOp::Sub) => 5,
+        Expr::Binary(b) if matches!(b.op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Concat) => 5,
         Expr::Binary(_) => 6,
         _ => 7,
     }
@@ -85,9 +187,16 @@ impl<W: Write> Writer<'_, W> {
                     let p = precedence(e);
                     (p, p + 1)
                 };
-                self.expr(&b.left, lmin)?;
+                // Dialects rank `||` differently against `+`/`-`: always
+                // parenthesize one inside the other.
+                let mixed = |child: &Expr| {
+                    matches!(child, Expr::Binary(c)
+                        if !c.op.is_comparison()
+                            && (c.op == BinaryOp::Concat) != (b.op == BinaryOp::Concat))
+                };
+                self.expr(&b.left, if mixed(&b.left) { 7 } else { lmin })?;
                 write!(self.out, " {} ", b.op.as_sql())?;
-                self.expr(&b.right, rmin)
+                self.expr(&b.right, if mixed(&b.right) { 7 } else { rmin })
             }
             Expr::And(items) => self.list(items, " AND ", 2, "1 = 1"),
             Expr::Or(items) => self.list(items, " OR ", 1, "1 = 0"),
@@ -204,7 +313,8 @@ impl<W: Write> Writer<'_, W> {
         self.ident(table.name())
     }
 
-    /// Writes a name, double-quoted unless it is a plain lowercase identifier.
+    /// Writes a name, double-quoted unless it is a plain lowercase
+    /// identifier that is not a reserved word (SQLAlchemy's rule).
     fn ident(&mut self, name: &str) -> fmt::Result {
         let plain = name
             .chars()
@@ -212,7 +322,8 @@ impl<W: Write> Writer<'_, W> {
             .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
             && name
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+            && RESERVED_WORDS.binary_search(&name).is_err();
         if plain {
             self.out.write_str(name)
         } else {

@@ -136,6 +136,8 @@ pub enum BinaryOp {
     Div,
     /// `%`
     Mod,
+    /// `||`, string concatenation (rendered `CONCAT(a, b)` for MySQL).
+    Concat,
 }
 
 impl BinaryOp {
@@ -143,7 +145,12 @@ impl BinaryOp {
     pub fn is_comparison(self) -> bool {
         !matches!(
             self,
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod
+            BinaryOp::Add
+                | BinaryOp::Sub
+                | BinaryOp::Mul
+                | BinaryOp::Div
+                | BinaryOp::Mod
+                | BinaryOp::Concat
         )
     }
 
@@ -179,6 +186,7 @@ impl BinaryOp {
             BinaryOp::Mul => "*",
             BinaryOp::Div => "/",
             BinaryOp::Mod => "%",
+            BinaryOp::Concat => "||",
         }
     }
 }
@@ -230,6 +238,22 @@ impl TableAlias {
     pub fn named(name: impl AsRef<str>) -> TableAlias {
         TableAlias::Named(crate::intern::intern(name.as_ref()))
     }
+}
+
+/// The longest identifier PostgreSQL keeps (it truncates longer ones).
+const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// The `n`th candidate name for an anonymous alias of `table`:
+/// `table_n`, with the table part shortened (on a character boundary) so
+/// the whole fits PostgreSQL's 63-byte identifiers, which would otherwise
+/// truncate `table_1` back to `table`.
+pub(crate) fn anonymous_alias_name(table: &str, n: u32) -> String {
+    let suffix = format!("_{n}");
+    let mut end = table.len().min(MAX_IDENTIFIER_BYTES - suffix.len());
+    while !table.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{suffix}", &table[..end])
 }
 
 /// A table in a FROM list, possibly aliased.

@@ -36,7 +36,12 @@ use crate::schema::{ColumnRef, Schema};
 /// ```
 pub fn parse_condition(schema: &Schema, text: &str) -> Result<Expr> {
     let parsed = parse_sql_expr(text).map_err(|message| parse_error(text, message))?;
-    Converter { schema, text }.expr(&parsed)
+    Converter {
+        schema,
+        text,
+        depth: std::cell::Cell::new(0),
+    }
+    .expr(&parsed)
 }
 
 /// Parses `text` as exactly one SQL expression.
@@ -60,9 +65,33 @@ fn parse_error(text: &str, message: impl Into<String>) -> Error {
     }
 }
 
+/// How deeply a parsed condition may nest. Chains of one operator
+/// (`a AND b AND ...`) are flattened and do not count, but each level of
+/// a left-deep arithmetic chain does; the limit keeps every later
+/// traversal of the expression far from the stack's end.
+pub const MAX_DEPTH: usize = 128;
+
 struct Converter<'a> {
     schema: &'a Schema,
     text: &'a str,
+    depth: std::cell::Cell<usize>,
+}
+
+/// The operands of a left-deep chain of `op` (`a op b op c` gives
+/// `[a, b, c]`), collected without recursion.
+fn chain<'e>(e: &'e sql::Expr, op: &BinaryOperator) -> Vec<&'e sql::Expr> {
+    let mut operands = Vec::new();
+    let mut current = e;
+    while let sql::Expr::BinaryOp { left, op: o, right } = current {
+        if o != op {
+            break;
+        }
+        operands.push(&**right);
+        current = left;
+    }
+    operands.push(current);
+    operands.reverse();
+    operands
 }
 
 impl Converter<'_> {
@@ -70,7 +99,25 @@ impl Converter<'_> {
         parse_error(self.text, format!("unsupported expression: {what}"))
     }
 
+    fn too_deep(&self) -> Error {
+        parse_error(
+            self.text,
+            format!("the condition nests more than {MAX_DEPTH} levels deep"),
+        )
+    }
+
     fn expr(&self, e: &sql::Expr) -> Result<Expr> {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.depth.set(depth);
+        let result = self.expr_at_depth(e);
+        self.depth.set(depth - 1);
+        result
+    }
+
+    fn expr_at_depth(&self, e: &sql::Expr) -> Result<Expr> {
         Ok(match e {
             sql::Expr::CompoundIdentifier(parts) => Expr::col(self.column(parts)?),
             sql::Expr::Identifier(ident) => {
@@ -80,8 +127,8 @@ impl Converter<'_> {
                 ));
             }
             sql::Expr::Nested(inner) => self.expr(inner)?,
-            sql::Expr::Value(v) => Expr::Value(self.value(&v.value)?),
-            sql::Expr::BinaryOp { left, op, right } => self.binary(left, op, right)?,
+            sql::Expr::Value(v) => Expr::Value(self.value(&v.value, false)?),
+            sql::Expr::BinaryOp { op, .. } => self.binary_chain(e, op)?,
             sql::Expr::UnaryOp {
                 op: UnaryOperator::Not,
                 expr,
@@ -89,11 +136,18 @@ impl Converter<'_> {
             sql::Expr::UnaryOp {
                 op: UnaryOperator::Minus,
                 expr,
-            } => match self.expr(expr)? {
-                Expr::Value(Value::Int(i)) => Expr::Value(Value::Int(-i)),
-                Expr::Value(Value::Float(x)) => Expr::Value(Value::Float(-x)),
-                other => Expr::val(0).binary(BinaryOp::Sub, other),
+            } => match &**expr {
+                sql::Expr::Value(v) => Expr::Value(self.value(&v.value, true)?),
+                other => match self.expr(other)? {
+                    Expr::Value(Value::Int(i)) if i != i64::MIN => Expr::Value(Value::Int(-i)),
+                    Expr::Value(Value::Float(x)) => Expr::Value(Value::Float(-x)),
+                    negated => Expr::val(0).binary(BinaryOp::Sub, negated),
+                },
             },
+            sql::Expr::UnaryOp {
+                op: UnaryOperator::Plus,
+                expr,
+            } => self.expr(expr)?,
             sql::Expr::IsNull(inner) => self.expr(inner)?.is_null(),
             sql::Expr::IsNotNull(inner) => self.expr(inner)?.is_not_null(),
             sql::Expr::Like {
@@ -128,11 +182,17 @@ impl Converter<'_> {
         })
     }
 
-    fn binary(&self, left: &sql::Expr, op: &BinaryOperator, right: &sql::Expr) -> Result<Expr> {
-        let (l, r) = (self.expr(left)?, self.expr(right)?);
+    /// A chain of one binary operator: AND / OR become flat lists, other
+    /// operators a left-deep tree whose depth is checked.
+    fn binary_chain(&self, e: &sql::Expr, op: &BinaryOperator) -> Result<Expr> {
+        let operands = chain(e, op);
+        let converted = operands
+            .iter()
+            .map(|x| self.expr(x))
+            .collect::<Result<Vec<_>>>()?;
         let op = match op {
-            BinaryOperator::And => return Ok(l.and(r)),
-            BinaryOperator::Or => return Ok(l.or(r)),
+            BinaryOperator::And => return Ok(Expr::all(converted)),
+            BinaryOperator::Or => return Ok(Expr::any(converted)),
             BinaryOperator::Eq => BinaryOp::Eq,
             BinaryOperator::NotEq => BinaryOp::NotEq,
             BinaryOperator::Lt => BinaryOp::Lt,
@@ -144,9 +204,17 @@ impl Converter<'_> {
             BinaryOperator::Multiply => BinaryOp::Mul,
             BinaryOperator::Divide => BinaryOp::Div,
             BinaryOperator::Modulo => BinaryOp::Mod,
+            BinaryOperator::StringConcat => BinaryOp::Concat,
             other => return Err(self.unsupported(format!("operator {other}"))),
         };
-        Ok(l.binary(op, r))
+        if self.depth.get() + converted.len() > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        let mut operands = converted.into_iter();
+        let first = operands
+            .next()
+            .ok_or_else(|| self.unsupported("empty operator chain"))?;
+        Ok(operands.fold(first, |acc, next| acc.binary(op, next)))
     }
 
     fn function(&self, f: &sql::Function) -> Result<Expr> {
@@ -185,15 +253,25 @@ impl Converter<'_> {
         }
     }
 
-    fn value(&self, v: &sql::Value) -> Result<Value> {
+    /// A literal; `negative` when it follows a unary minus, so that
+    /// `-9223372036854775808` stays an integer.
+    fn value(&self, v: &sql::Value, negative: bool) -> Result<Value> {
+        let sign = if negative { "-" } else { "" };
         Ok(match v {
-            sql::Value::Number(n, _) => match n.parse::<i64>() {
+            sql::Value::Number(n, _) => match format!("{sign}{n}").parse::<i64>() {
                 Ok(i) => Value::Int(i),
-                Err(_) => Value::Float(
-                    n.parse::<f64>()
-                        .map_err(|_| parse_error(self.text, format!("bad number {n}")))?,
-                ),
+                Err(_) => {
+                    let x = format!("{sign}{n}")
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite())
+                        .ok_or_else(|| {
+                            parse_error(self.text, format!("number {sign}{n} is out of range"))
+                        })?;
+                    Value::Float(x)
+                }
             },
+            _ if negative => return Err(self.unsupported(format!("-{v}"))),
             sql::Value::SingleQuotedString(s) => Value::Text(s.clone()),
             sql::Value::Boolean(b) => Value::Bool(*b),
             sql::Value::Null => Value::Null,

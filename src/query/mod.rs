@@ -32,15 +32,24 @@ fn in_dialect(e: Error, dialect: Dialect) -> Error {
 }
 
 impl Select {
-    /// The statement as a sea-query `SelectStatement`.
+    /// The statement as a sea-query `SelectStatement`, for any backend.
+    /// Fails on the `||` operator, which needs a dialect: see
+    /// [`to_sea_query_for`](Self::to_sea_query_for).
     pub fn to_sea_query(&self) -> Result<SelectStatement> {
-        Renderer::for_select(self).select(self)
+        Renderer::for_select(self, None).select(self)
+    }
+
+    /// The statement as a sea-query `SelectStatement` for one dialect.
+    pub fn to_sea_query_for(&self, dialect: Dialect) -> Result<SelectStatement> {
+        Renderer::for_select(self, Some(dialect))
+            .select(self)
+            .map_err(|e| in_dialect(e, dialect))
     }
 
     /// SQL with placeholders (`$1` for PostgreSQL, `?` otherwise) and the
     /// values to bind.
     pub fn build(&self, dialect: Dialect) -> Result<(String, Values)> {
-        let stmt = self.to_sea_query().map_err(|e| in_dialect(e, dialect))?;
+        let stmt = self.to_sea_query_for(dialect)?;
         Ok(match dialect {
             Dialect::Postgres => stmt.build(PostgresQueryBuilder),
             Dialect::MySql => stmt.build(MysqlQueryBuilder),
@@ -50,7 +59,7 @@ impl Select {
 
     /// SQL with values inlined as literals, escaped by the dialect's rules.
     pub fn to_string(&self, dialect: Dialect) -> Result<String> {
-        let stmt = self.to_sea_query().map_err(|e| in_dialect(e, dialect))?;
+        let stmt = self.to_sea_query_for(dialect)?;
         Ok(match dialect {
             Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
             Dialect::MySql => stmt.to_string(MysqlQueryBuilder),
@@ -89,7 +98,15 @@ impl Expr {
     /// # Ok::<(), sqlrel::Error>(())
     /// ```
     pub fn to_sea_query(&self) -> Result<sea_query::Expr> {
-        Renderer::for_expr(self).expr(self)
+        Renderer::for_expr(self, None).expr(self)
+    }
+
+    /// The expression as a sea-query expression for one dialect (needed for
+    /// `||`, which MySQL spells `CONCAT()`).
+    pub fn to_sea_query_for(&self, dialect: Dialect) -> Result<sea_query::Expr> {
+        Renderer::for_expr(self, Some(dialect))
+            .expr(self)
+            .map_err(|e| in_dialect(e, dialect))
     }
 
     /// The expression as a sea-query `Condition` (a one-item `all()`).

@@ -7,6 +7,7 @@ use sea_query::{
     SelectStatement, SubQueryOper, SubQueryStatement, TableName, TableRef, UnOper,
 };
 
+use super::Dialect;
 use super::select::{JoinKind, Order, Select};
 use crate::error::{Error, Result};
 use crate::expr::{
@@ -21,6 +22,7 @@ pub(crate) struct Renderer<'a> {
     named: Vec<(AnonymousId, &'static str)>,
     reserved: Option<Vec<&'a str>>,
     root: Option<Root<'a>>,
+    dialect: Option<Dialect>,
 }
 
 #[derive(Clone, Copy)]
@@ -43,16 +45,18 @@ fn iden(name: &'static str) -> DynIden {
 }
 
 impl<'a> Renderer<'a> {
-    pub(crate) fn for_select(select: &'a Select) -> Self {
+    pub(crate) fn for_select(select: &'a Select, dialect: Option<Dialect>) -> Self {
         Renderer {
             root: Some(Root::Select(select)),
+            dialect,
             ..Default::default()
         }
     }
 
-    pub(crate) fn for_expr(expr: &'a Expr) -> Self {
+    pub(crate) fn for_expr(expr: &'a Expr, dialect: Option<Dialect>) -> Self {
         Renderer {
             root: Some(Root::Expr(expr)),
+            dialect,
             ..Default::default()
         }
     }
@@ -101,7 +105,7 @@ impl<'a> Renderer<'a> {
             return name;
         }
         let name = (1..)
-            .map(|n| format!("{}_{n}", table.name()))
+            .map(|n| crate::expr::anonymous_alias_name(table.name(), n))
             .find(|candidate| {
                 !self.named.iter().any(|(_, used)| used == candidate)
                     && !self.reserved().iter().any(|r| r == candidate)
@@ -112,11 +116,11 @@ impl<'a> Renderer<'a> {
         name
     }
 
-    fn alias_iden(&mut self, alias: &TableAlias, table: &Table) -> DynIden {
-        match alias {
-            TableAlias::Named(n) => iden(n),
+    fn alias_iden(&mut self, alias: &TableAlias, table: &Table) -> Result<DynIden> {
+        Ok(match alias {
+            TableAlias::Named(n) => iden(checked(n)?),
             TableAlias::Anonymous(id) => iden(self.alias_name(*id, table)),
-        }
+        })
     }
 
     fn table_name(table: &Table) -> TableName {
@@ -126,16 +130,19 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn table_ref(&mut self, item: &FromItem) -> TableRef {
-        let alias = item.alias.as_ref().map(|a| self.alias_iden(a, &item.table));
-        TableRef::Table(Self::table_name(&item.table), alias)
+    fn table_ref(&mut self, item: &FromItem) -> Result<TableRef> {
+        let alias = match &item.alias {
+            Some(a) => Some(self.alias_iden(a, &item.table)?),
+            None => None,
+        };
+        Ok(TableRef::Table(Self::table_name(&item.table), alias))
     }
 
     pub(crate) fn expr(&mut self, e: &Expr) -> Result<sq::Expr> {
         Ok(match e {
             Expr::Column(c) => {
                 let table = match &c.alias {
-                    Some(alias) => TableName(None, self.alias_iden(alias, c.column.table())),
+                    Some(alias) => TableName(None, self.alias_iden(alias, c.column.table())?),
                     None => Self::table_name(c.column.table()),
                 };
                 sq::Expr::Column(SqColumnRef::Column(ColumnName(
@@ -150,6 +157,22 @@ impl<'a> Renderer<'a> {
                     BindKey::Named(n) => n.clone(),
                 };
                 return Err(render_error(format!("parameter :{name} has no value")));
+            }
+            Expr::Binary(b) if b.op == BinaryOp::Concat => {
+                let (left, right) = (self.expr(&b.left)?, self.expr(&b.right)?);
+                match self.dialect {
+                    // MySQL reads `||` as logical OR.
+                    Some(Dialect::MySql) => {
+                        sq::Expr::FunctionCall(Func::cust("CONCAT").args([left, right]))
+                    }
+                    Some(_) => binary(left, BinOper::Custom("||"), right),
+                    None => {
+                        return Err(render_error(
+                            "the || operator renders differently per dialect (CONCAT() for MySQL); \
+                             use to_sea_query_for(dialect)",
+                        ));
+                    }
+                }
             }
             Expr::Binary(b) => binary(self.expr(&b.left)?, bin_oper(b.op), self.expr(&b.right)?),
             Expr::And(items) => self.fold(items, BinOper::And, "1 = 1")?,
@@ -235,7 +258,7 @@ impl<'a> Renderer<'a> {
             }
         }
         for item in &q.from {
-            stmt.from(self.table_ref(item));
+            stmt.from(self.table_ref(item)?);
         }
         if let Some(filter) = &q.filter {
             stmt.and_where(self.expr(filter)?);
@@ -247,8 +270,16 @@ impl<'a> Renderer<'a> {
         let mut stmt = SelectStatement::new();
         // Name the FROM and JOIN aliases first, so numbering follows FROM
         // order as in SQLAlchemy.
-        let from: Vec<TableRef> = s.from.iter().map(|i| self.table_ref(i)).collect();
-        let joins: Vec<TableRef> = s.joins.iter().map(|j| self.table_ref(&j.item)).collect();
+        let from = s
+            .from
+            .iter()
+            .map(|i| self.table_ref(i))
+            .collect::<Result<Vec<_>>>()?;
+        let joins = s
+            .joins
+            .iter()
+            .map(|j| self.table_ref(&j.item))
+            .collect::<Result<Vec<_>>>()?;
         if s.columns.is_empty() {
             for item in &s.from {
                 for column in item.table.columns() {
@@ -259,7 +290,7 @@ impl<'a> Renderer<'a> {
         for (e, label) in &s.columns {
             let e = self.expr(e)?;
             match label {
-                Some(label) => stmt.expr_as(e, iden(crate::intern::intern(label))),
+                Some(label) => stmt.expr_as(e, iden(checked(crate::intern::intern(label))?)),
                 None => stmt.expr(e),
             };
         }
@@ -295,6 +326,15 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A user-chosen alias or label: non-empty and without NUL, which no
+/// database accepts in an identifier.
+fn checked(name: &'static str) -> Result<&'static str> {
+    if name.is_empty() || name.contains('\0') {
+        return Err(render_error(format!("invalid alias or label {name:?}")));
+    }
+    Ok(name)
+}
+
 fn binary(left: sq::Expr, op: BinOper, right: sq::Expr) -> sq::Expr {
     sq::Expr::Binary(Box::new(left), op, Box::new(right))
 }
@@ -314,6 +354,7 @@ fn bin_oper(op: BinaryOp) -> BinOper {
         BinaryOp::Mul => BinOper::Mul,
         BinaryOp::Div => BinOper::Div,
         BinaryOp::Mod => BinOper::Mod,
+        BinaryOp::Concat => BinOper::Custom("||"),
     }
 }
 

@@ -40,10 +40,16 @@ pub(super) fn configure(
     let mut done: Vec<Relationship> = Vec::with_capacity(configs.len() * 2);
     for config in configs {
         let spec = spec_from_config(schema, config)?;
-        let rel = resolve(spec)?;
+        let mut rel = resolve(spec)?;
         link_reverse(&rel, &done, schema, configs)?;
         let backref = match &config.backref {
-            Some(backref) => Some(backref_spec(schema, configs, &done, &rel, backref)?),
+            Some(backref) => {
+                let spec = backref_spec(schema, configs, &done, &rel, backref)?;
+                // Like SQLAlchemy's _generate_backref: the declaring side
+                // now back-populates the generated one.
+                rel.back_populates = Some(backref.name.clone());
+                Some(spec)
+            }
             None => None,
         };
         done.push(rel);
@@ -90,8 +96,29 @@ fn condition(schema: &Schema, condition: Option<&Condition>) -> Result<Option<Ex
     Ok(match condition {
         None => None,
         Some(Condition::Text(text)) => Some(parse_condition(schema, text)?),
-        Some(Condition::Expr(expr)) => Some(expr.clone()),
+        Some(Condition::Expr(expr)) => {
+            check_own_columns(schema, expr)?;
+            Some(expr.clone())
+        }
     })
+}
+
+/// Columns of an expression built in Rust must come from this schema:
+/// column identity is by position, so another schema's columns would match
+/// whatever sits at the same place here.
+fn check_own_columns(schema: &Schema, expr: &Expr) -> Result<()> {
+    let mut foreign = None;
+    expr.for_each_column(&mut |c| {
+        if foreign.is_none() && !schema.owns(c.column.table_arc()) {
+            foreign = Some(c.column.to_string());
+        }
+    });
+    match foreign {
+        Some(column) => Err(Error::invalid(format!(
+            "column {column} in a join condition belongs to another schema than the registry's"
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn spec_from_config(schema: &Schema, config: &RelationshipConfig) -> Result<Spec> {
@@ -130,8 +157,6 @@ fn resolve(spec: Spec) -> Result<Relationship> {
         remote_side: &spec.remote_side,
         support_sync: !spec.viewonly,
     })?;
-    let mut local_remote_pairs = jc.local_remote_pairs.clone();
-    local_remote_pairs.sort();
     Ok(Relationship {
         name: spec.name,
         parent: spec.parent,
@@ -266,7 +291,13 @@ fn link_reverse(
             });
             match declared {
                 Some(c) => schema.table(&c.target)?.id(),
-                None => return Err(Error::UnknownRelationship { name: other_key }),
+                None => {
+                    return Err(Error::BackPopulatesMissing {
+                        relationship: rel.key.clone(),
+                        name: back_populates.clone(),
+                        table: rel.target.qualified_name().to_string(),
+                    });
+                }
             }
         }
     };

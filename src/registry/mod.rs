@@ -114,7 +114,10 @@ impl Registry {
     }
 
     /// The relationships whose parent is `table`.
-    pub fn relationships_of(&self, table: &str) -> Result<impl Iterator<Item = &Relationship>> {
+    pub fn relationships_of<'r>(
+        &'r self,
+        table: &str,
+    ) -> Result<impl Iterator<Item = &'r Relationship> + use<'r>> {
         let id = self.schema.table(table)?.id();
         Ok(self
             .relationships
@@ -123,14 +126,26 @@ impl Registry {
     }
 
     /// The relationship written `table.name` (`namespace.table.name` for
-    /// namespaced tables).
+    /// namespaced tables). Names containing dots are found too: every split
+    /// point is tried, the rightmost first.
     pub fn relationship(&self, key: &str) -> Result<&Relationship> {
-        let unknown = || Error::UnknownRelationship {
-            name: key.to_owned(),
-        };
-        let (table, name) = key.rsplit_once('.').ok_or_else(unknown)?;
-        let table = self.schema.table(table)?;
-        self.get(table.id(), name).ok_or_else(unknown)
+        let mut table_found = false;
+        for (i, _) in key.rmatch_indices('.') {
+            if let Ok(table) = self.schema.table(&key[..i]) {
+                table_found = true;
+                if let Some(rel) = self.get(table.id(), &key[i + 1..]) {
+                    return Ok(rel);
+                }
+            }
+        }
+        match key.rsplit_once('.') {
+            Some((table, _)) if !table_found => Err(Error::UnknownTable {
+                name: table.to_owned(),
+            }),
+            _ => Err(Error::UnknownRelationship {
+                name: key.to_owned(),
+            }),
+        }
     }
 
     /// The relationship `name` of the table with id `table`.

@@ -1,7 +1,7 @@
 //! Builders for [`Schema`]: tables are described by name and checked all at
 //! once in [`SchemaBuilder::build`].
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
@@ -205,12 +205,21 @@ impl TableBuilder {
         columns.iter().map(|c| self.column_id(c)).collect()
     }
 
-    fn invalid(&self, message: impl Into<String>) -> Error {
+    pub(crate) fn invalid(&self, message: impl Into<String>) -> Error {
         Error::InvalidConstraint {
             table: self.qualified_name(),
             message: message.into(),
         }
     }
+}
+
+/// The first name listed twice.
+fn repeated(names: &[String]) -> Option<&str> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| n.as_str())
 }
 
 pub(crate) fn qualify(namespace: Option<&str>, name: &str) -> String {
@@ -241,39 +250,45 @@ impl SchemaBuilder {
     /// Checks every name and builds the schema. Nothing is built when any
     /// check fails.
     pub fn build(self) -> Result<Schema> {
-        let index = self.name_index()?;
+        self.check_names()?;
         let mut tables = Vec::with_capacity(self.tables.len());
         for (i, def) in self.tables.iter().enumerate() {
-            tables.push(Arc::new(self.build_table(
-                TableId(i as u32),
-                def,
-                &index,
-            )?));
+            tables.push(Arc::new(self.build_table(TableId(i as u32), def)?));
         }
-        Ok(Schema::from_parts(tables, index))
+        Ok(Schema::from_parts(tables))
     }
 
-    fn name_index(&self) -> Result<HashMap<String, TableId>> {
-        let mut index = HashMap::with_capacity(self.tables.len());
-        for (i, t) in self.tables.iter().enumerate() {
-            if index
-                .insert(t.qualified_name(), TableId(i as u32))
-                .is_some()
-            {
+    /// `(namespace, name)` of every table, in id order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (Option<&str>, &str)> + Clone {
+        self.tables
+            .iter()
+            .map(|t| (t.namespace.as_deref(), t.name.as_str()))
+    }
+
+    fn check_names(&self) -> Result<()> {
+        let mut seen = HashSet::with_capacity(self.tables.len());
+        for t in &self.tables {
+            check_identifier(&t.name, || format!("table '{}'", t.qualified_name()))?;
+            if let Some(ns) = &t.namespace {
+                check_identifier(ns, || {
+                    format!("namespace of table '{}'", t.qualified_name())
+                })?;
+            }
+            for c in &t.columns {
+                check_identifier(c.name, || {
+                    format!("a column of table '{}'", t.qualified_name())
+                })?;
+            }
+            if !seen.insert((t.namespace.as_deref(), t.name.as_str())) {
                 return Err(Error::DuplicateTable {
                     name: t.qualified_name(),
                 });
             }
         }
-        Ok(index)
+        Ok(())
     }
 
-    fn build_table(
-        &self,
-        id: TableId,
-        def: &TableBuilder,
-        index: &HashMap<String, TableId>,
-    ) -> Result<Table> {
+    fn build_table(&self, id: TableId, def: &TableBuilder) -> Result<Table> {
         let mut columns = def.columns.clone();
         for (i, c) in columns.iter().enumerate() {
             if columns[..i].iter().any(|prev| prev.name == c.name) {
@@ -284,13 +299,16 @@ impl SchemaBuilder {
             }
         }
         let primary_key = def.column_ids(&def.primary_key)?;
+        if let Some(twice) = repeated(&def.primary_key) {
+            return Err(def.invalid(format!("the primary key lists column '{twice}' twice")));
+        }
         for pk in &primary_key {
             columns[pk.index()].nullable = false;
         }
         let foreign_keys = def
             .foreign_keys
             .iter()
-            .map(|fk| self.build_foreign_key(def, fk, index))
+            .map(|fk| self.build_foreign_key(def, fk))
             .collect::<Result<_>>()?;
         let unique = def
             .unique
@@ -316,21 +334,12 @@ impl SchemaBuilder {
         })
     }
 
-    fn build_foreign_key(
-        &self,
-        owner: &TableBuilder,
-        fk: &ForeignKeyDef,
-        index: &HashMap<String, TableId>,
-    ) -> Result<ForeignKey> {
+    fn build_foreign_key(&self, owner: &TableBuilder, fk: &ForeignKeyDef) -> Result<ForeignKey> {
         if fk.columns.is_empty() {
             return Err(owner.invalid("a foreign key needs at least one column"));
         }
         let columns = owner.column_ids(&fk.columns)?;
-        let referred_table = lookup_table(
-            index,
-            self.tables.iter().map(|t| t.name.as_str()),
-            &fk.referred_table,
-        )?;
+        let referred_table = find_table(self.entries(), &fk.referred_table)?;
         let referred = &self.tables[referred_table.index()];
         let referred_columns = if fk.referred_columns.is_empty() {
             referred.column_ids(&referred.primary_key)?
@@ -354,24 +363,47 @@ impl SchemaBuilder {
     }
 }
 
-/// Finds a table by qualified name, or by bare name when exactly one table in
-/// any namespace carries it.
-pub(crate) fn lookup_table<'a>(
-    index: &HashMap<String, TableId>,
-    bare_names: impl Iterator<Item = &'a str>,
-    name: &str,
-) -> Result<TableId> {
-    if let Some(id) = index.get(name) {
-        return Ok(*id);
+/// Finds a table by name among `(namespace, name)` entries (in id order):
+/// a table without namespace named exactly `name`; else `namespace.table`
+/// split at any dot; else a bare name that exactly one table carries.
+pub(crate) fn find_table<'a, I>(entries: I, name: &str) -> Result<TableId>
+where
+    I: Iterator<Item = (Option<&'a str>, &'a str)> + Clone,
+{
+    let position = |pred: &dyn Fn(Option<&str>, &str) -> bool| {
+        entries
+            .clone()
+            .position(|(ns, t)| pred(ns, t))
+            .map(|i| TableId(i as u32))
+    };
+    if let Some(id) = position(&|ns, t| ns.is_none() && t == name) {
+        return Ok(id);
     }
-    let mut matches = bare_names
+    for (i, _) in name.match_indices('.') {
+        let (namespace, table) = (&name[..i], &name[i + 1..]);
+        if let Some(id) = position(&|ns, t| ns == Some(namespace) && t == table) {
+            return Ok(id);
+        }
+    }
+    let mut bare = entries
         .enumerate()
-        .filter(|(_, bare)| *bare == name)
+        .filter(|(_, (_, t))| *t == name)
         .map(|(i, _)| TableId(i as u32));
-    match (matches.next(), matches.next()) {
+    match (bare.next(), bare.next()) {
         (Some(id), None) => Ok(id),
         _ => Err(Error::UnknownTable {
             name: name.to_owned(),
         }),
     }
+}
+
+/// Rejects names no database accepts: empty, or containing NUL.
+pub(crate) fn check_identifier(name: &str, what: impl FnOnce() -> String) -> Result<()> {
+    if name.is_empty() || name.contains('\0') {
+        return Err(Error::invalid(format!(
+            "{} has an empty name or a name containing NUL",
+            what()
+        )));
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ use sqlparser::ast::{
 use sqlparser::dialect::{Dialect, GenericDialect};
 use sqlparser::parser::Parser;
 
-use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, qualify};
+use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, find_table, qualify};
 use super::{Column, Schema};
 use crate::error::{Error, Result};
 
@@ -71,14 +71,8 @@ fn apply_statement(builder: &mut SchemaBuilder, statement: &Statement) -> Result
         }
         Statement::AlterTable(alter) => {
             let (namespace, name) = split_name(&alter.name)?;
-            let qualified = qualify(namespace.as_deref(), &name);
-            let table = builder
-                .tables
-                .iter_mut()
-                .find(|t| {
-                    t.qualified_name() == qualified || (namespace.is_none() && t.name == name)
-                })
-                .ok_or(Error::UnknownTable { name: qualified })?;
+            let id = find_table(builder.entries(), &qualify(namespace.as_deref(), &name))?;
+            let table = &mut builder.tables[id.index()];
             for operation in &alter.operations {
                 match operation {
                     AlterTableOperation::AddConstraint { constraint, .. } => {
@@ -130,6 +124,12 @@ fn referred_table(name: &ObjectName) -> Result<String> {
 }
 
 fn create_table(create: &sql::CreateTable) -> Result<TableBuilder> {
+    if create.query.is_some() || create.like.is_some() || create.clone.is_some() {
+        return Err(ddl_error(format!(
+            "CREATE TABLE {} copies another table or query; only column definitions are read",
+            create.name
+        )));
+    }
     let (namespace, name) = split_name(&create.name)?;
     let mut table = TableBuilder::new(name);
     table.namespace = namespace;
@@ -152,7 +152,7 @@ fn add_column(table: &mut TableBuilder, def: &sql::ColumnDef) -> Result<()> {
     for option in &def.options {
         match &option.option {
             ColumnOption::NotNull => column = column.not_null(),
-            ColumnOption::PrimaryKey(_) => table.primary_key = vec![name.clone()],
+            ColumnOption::PrimaryKey(_) => set_primary_key(table, vec![name.clone()])?,
             ColumnOption::Unique(_) => table.push_unique(None, vec![name.clone()]),
             ColumnOption::ForeignKey(fk) => {
                 let mut def = ForeignKeyDef::new(
@@ -174,6 +174,14 @@ fn add_column(table: &mut TableBuilder, def: &sql::ColumnDef) -> Result<()> {
     Ok(())
 }
 
+fn set_primary_key(table: &mut TableBuilder, columns: Vec<String>) -> Result<()> {
+    if !table.primary_key.is_empty() {
+        return Err(table.invalid("the table declares more than one primary key"));
+    }
+    table.primary_key = columns;
+    Ok(())
+}
+
 fn idents(idents: &[sql::Ident]) -> Vec<String> {
     idents.iter().map(|i| i.value.clone()).collect()
 }
@@ -190,7 +198,7 @@ fn index_columns(columns: &[sql::IndexColumn]) -> Result<Vec<String>> {
 
 fn add_constraint(table: &mut TableBuilder, constraint: &TableConstraint) -> Result<()> {
     match constraint {
-        TableConstraint::PrimaryKey(pk) => table.primary_key = index_columns(&pk.columns)?,
+        TableConstraint::PrimaryKey(pk) => set_primary_key(table, index_columns(&pk.columns)?)?,
         TableConstraint::Unique(u) => {
             table.push_unique(
                 u.name.as_ref().map(|n| n.value.clone()),

@@ -9,7 +9,6 @@ mod column_ref;
 mod ddl;
 mod table;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use builder::{ForeignKeyDef, SchemaBuilder, TableBuilder};
@@ -22,7 +21,6 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Schema {
     tables: Vec<Arc<Table>>,
-    index: HashMap<String, TableId>,
 }
 
 impl Schema {
@@ -31,8 +29,8 @@ impl Schema {
         SchemaBuilder::new()
     }
 
-    pub(crate) fn from_parts(tables: Vec<Arc<Table>>, index: HashMap<String, TableId>) -> Self {
-        Schema { tables, index }
+    pub(crate) fn from_parts(tables: Vec<Arc<Table>>) -> Self {
+        Schema { tables }
     }
 
     /// Tables in declaration order.
@@ -40,11 +38,21 @@ impl Schema {
         self.tables.iter()
     }
 
-    /// The table named `name`: `namespace.table`, or a bare name that is
-    /// unique across namespaces.
+    /// The table named `name`: a table without namespace of exactly that
+    /// name, else `namespace.table`, else a bare name that exactly one
+    /// namespace holds.
     pub fn table(&self, name: &str) -> Result<&Arc<Table>> {
-        let id = builder::lookup_table(&self.index, self.tables.iter().map(|t| t.name()), name)?;
+        let entries = self.tables.iter().map(|t| (t.namespace(), t.name()));
+        let id = builder::find_table(entries, name)?;
         Ok(&self.tables[id.index()])
+    }
+
+    /// Whether `table` is this schema's own table (not one of another schema
+    /// that happens to have the same id).
+    pub fn owns(&self, table: &Arc<Table>) -> bool {
+        self.tables
+            .get(table.id().index())
+            .is_some_and(|own| Arc::ptr_eq(own, table))
     }
 
     /// The table with the given id, `None` for an id of another, larger schema.
@@ -53,13 +61,26 @@ impl Schema {
     }
 
     /// The column written `table.column` (or `namespace.table.column`).
+    /// Names containing dots are found too: every split point is tried,
+    /// the rightmost first.
     pub fn column(&self, reference: &str) -> Result<ColumnRef> {
-        let (table, column) = reference.rsplit_once('.').ok_or_else(|| {
+        let mut first_error = None;
+        for (i, _) in reference.rmatch_indices('.') {
+            let found = self
+                .table(&reference[..i])
+                .and_then(|table| self.table_column(table, &reference[i + 1..]));
+            match found {
+                Ok(column) => return Ok(column),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.unwrap_or_else(|| {
             Error::invalid(format!(
                 "column reference '{reference}' must be written table.column"
             ))
-        })?;
-        self.table_column(self.table(table)?, column)
+        }))
     }
 
     /// The column written `table.column` as an expression.
