@@ -1,6 +1,7 @@
 //! [`RelationshipConfig`]: what a user declares about one relationship.
 
 use crate::expr::Expr;
+use crate::schema::builder::strings;
 
 /// A join condition given by the user: SQL text parsed against the schema
 /// when the registry is configured, or an expression built in Rust.
@@ -56,14 +57,6 @@ pub struct RelationshipConfig {
     pub(crate) order_by: Vec<String>,
     pub(crate) backref: Option<Backref>,
     pub(crate) back_populates: Option<String>,
-}
-
-fn strings<I, S>(items: I) -> Vec<String>
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
-    items.into_iter().map(Into::into).collect()
 }
 
 impl RelationshipConfig {

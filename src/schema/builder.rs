@@ -58,7 +58,7 @@ pub(crate) struct UniqueDef {
     pub(crate) columns: Vec<String>,
 }
 
-fn strings<I, S>(items: I) -> Vec<String>
+pub(crate) fn strings<I, S>(items: I) -> Vec<String>
 where
     I: IntoIterator<Item = S>,
     S: Into<String>,

@@ -4,7 +4,7 @@
 //! reflection) and is immutable afterwards; tables are shared behind [`Arc`]
 //! so that expressions can hold [`ColumnRef`]s without copying the catalog.
 
-mod builder;
+pub(crate) mod builder;
 mod column_ref;
 mod ddl;
 mod table;
