@@ -110,6 +110,11 @@ impl Relationship {
     pub fn with_parent(&self, parent: &Row) -> Result<Expr> {
         self.comparator().with_parent(parent)
     }
+
+    /// See [`Comparator::with_parent_aliased`].
+    pub fn with_parent_aliased(&self, parent: &Row, target: TableAlias) -> Result<Expr> {
+        self.comparator().with_parent_aliased(parent, target)
+    }
 }
 
 impl<'r> Comparator<'r> {
@@ -202,6 +207,21 @@ impl<'r> Comparator<'r> {
     pub fn with_parent(&self, parent: &Row) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
         let criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
+        Ok(self.over_secondary(criterion))
+    }
+
+    /// [`with_parent`](Self::with_parent) for a statement that reads the
+    /// target through `target` (SQLAlchemy's `with_parent(..., from_entity=
+    /// alias)`): the target's columns are read through the alias.
+    pub fn with_parent_aliased(&self, parent: &Row, target: TableAlias) -> Result<Expr> {
+        let lazy = self.rel.lazy_clause(false);
+        let mut criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
+        adapt(
+            &mut criterion,
+            self.rel.target(),
+            &target,
+            Annotations::NONE,
+        );
         Ok(self.over_secondary(criterion))
     }
 

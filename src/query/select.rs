@@ -164,6 +164,29 @@ impl Select {
         self.join_along(rel, JoinKind::Left, Some(TableAlias::named(alias)))
     }
 
+    /// A join along `rel` starting from `source`, an item already in the
+    /// statement (e.g. the root of two sibling self-referential joins),
+    /// reading the target through `alias` when given.
+    pub fn join_from(
+        self,
+        source: &FromItem,
+        rel: &Relationship,
+        kind: JoinKind,
+        alias: Option<&str>,
+    ) -> Result<Self> {
+        if source.table.id() != rel.parent().id() || !self.items().any(|i| i == source) {
+            return Err(Error::invalid(format!(
+                "cannot join along {} from {}: the source must be an item of the statement \
+                 whose table is '{}'",
+                rel.key(),
+                source.table.qualified_name(),
+                rel.parent().qualified_name()
+            )));
+        }
+        let source = source.clone();
+        self.join_target(source, rel, kind, alias.map(TableAlias::named))
+    }
+
     /// The FROM and joined items in order.
     pub fn items(&self) -> impl Iterator<Item = &FromItem> {
         self.from.iter().chain(self.joins.iter().map(|j| &j.item))
@@ -174,7 +197,7 @@ impl Select {
     }
 
     fn join_along(
-        mut self,
+        self,
         rel: &Relationship,
         kind: JoinKind,
         alias: Option<TableAlias>,
@@ -191,6 +214,16 @@ impl Select {
                     rel.parent().qualified_name()
                 ))
             })?;
+        self.join_target(source, rel, kind, alias)
+    }
+
+    fn join_target(
+        mut self,
+        source: FromItem,
+        rel: &Relationship,
+        kind: JoinKind,
+        alias: Option<TableAlias>,
+    ) -> Result<Self> {
         let target_alias = alias.or_else(|| {
             self.contains_table(rel.target())
                 .then(TableAlias::anonymous)

@@ -68,6 +68,8 @@ fn sqlite_value(v: &SqValue) -> rusqlite::types::Value {
     match v {
         SqValue::Bool(b) => b.map_or(V::Null, |b| V::Integer(b.into())),
         SqValue::BigInt(i) => i.map_or(V::Null, V::Integer),
+        // LIMIT / OFFSET are bound unsigned.
+        SqValue::BigUnsigned(u) => u.map_or(V::Null, |u| V::Integer(u as i64)),
         SqValue::Int(i) => i.map_or(V::Null, |i| V::Integer(i.into())),
         SqValue::Double(x) => x.map_or(V::Null, V::Real),
         SqValue::String(s) => s.clone().map_or(V::Null, V::Text),
@@ -150,6 +152,7 @@ impl postgres::types::ToSql for PgParam {
                 Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
                 _ => i.to_sql(ty, out),
             },
+            SqValue::BigUnsigned(Some(u)) => i64::try_from(*u)?.to_sql(ty, out),
             SqValue::Double(Some(x)) => match *ty {
                 Type::FLOAT4 => (*x as f32).to_sql(ty, out),
                 _ => x.to_sql(ty, out),
@@ -239,6 +242,7 @@ fn mysql_value(v: &SqValue) -> mysql::Value {
     match v {
         SqValue::BigInt(Some(i)) => mysql::Value::Int(*i),
         SqValue::Int(Some(i)) => mysql::Value::Int((*i).into()),
+        SqValue::BigUnsigned(Some(u)) => mysql::Value::UInt(*u),
         SqValue::Bool(Some(b)) => mysql::Value::Int((*b).into()),
         SqValue::Double(Some(x)) => mysql::Value::Double(*x),
         SqValue::String(Some(s)) => mysql::Value::Bytes(s.clone().into_bytes()),

@@ -3,4 +3,5 @@
 
 pub mod case;
 pub mod engines;
+pub mod exec;
 pub mod predicate;
