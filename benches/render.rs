@@ -8,12 +8,14 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sea_query::{Alias, Asterisk, Expr as SqExpr, ExprTrait, PostgresQueryBuilder, Query};
+use std::sync::Arc;
+
+use sea_query::{Expr as SqExpr, ExprTrait, PostgresQueryBuilder, Query};
 use sqlrel::expr::Expr;
 use sqlrel::query::{Dialect, Select};
 use sqlrel::registry::Registry;
 use sqlrel::relationship::RelationshipConfig;
-use sqlrel::schema::Schema;
+use sqlrel::schema::{ColumnRef, Schema, Table};
 
 const DDL: &str = "
     CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
@@ -31,6 +33,36 @@ fn registry() -> Registry {
         )
         .configure()
         .expect("registry")
+}
+
+/// The hand-written form: `SELECT table.id FROM table WHERE EXISTS
+/// (SELECT 1 FROM from... WHERE condition)`.
+fn by_hand(
+    table: &'static str,
+    from: &[&'static str],
+    condition: SqExpr,
+) -> (String, sea_query::Values) {
+    let mut sub = Query::select();
+    sub.expr(SqExpr::cust("1"));
+    for t in from {
+        sub.from(*t);
+    }
+    let sub = sub.and_where(condition).take();
+    Query::select()
+        .column((table, "id"))
+        .from(table)
+        .and_where(SqExpr::exists(sub))
+        .take()
+        .build(PostgresQueryBuilder)
+}
+
+/// The sqlrel form: `SELECT table.id FROM table WHERE predicate`.
+fn with_sqlrel(table: &Arc<Table>, id: &ColumnRef, predicate: Expr) -> (String, sea_query::Values) {
+    Select::from(table)
+        .column(Expr::col(id.clone()))
+        .filter(predicate)
+        .build(Dialect::Postgres)
+        .expect("build")
 }
 
 fn bench(c: &mut Criterion) {
@@ -53,29 +85,15 @@ fn bench(c: &mut Criterion) {
             let pred = o2m
                 .any(Expr::col(email.clone()).like("%@example.com"))
                 .expect("any");
-            let select = Select::from(&users)
-                .column(Expr::col(users_id.clone()))
-                .filter(pred);
-            black_box(select.build(Dialect::Postgres).expect("build"))
+            black_box(with_sqlrel(&users, &users_id, pred))
         })
     });
     group.bench_function("sea-query by hand", |b| {
         b.iter(|| {
-            let sub = Query::select()
-                .expr(SqExpr::cust("1"))
-                .from("addresses")
-                .and_where(
-                    SqExpr::col(("users", "id"))
-                        .equals(("addresses", "user_id"))
-                        .and(SqExpr::col(("addresses", "email")).like("%@example.com")),
-                )
-                .take();
-            let stmt = Query::select()
-                .column(("users", "id"))
-                .from("users")
-                .and_where(SqExpr::exists(sub))
-                .take();
-            black_box(stmt.build(PostgresQueryBuilder))
+            let condition = SqExpr::col(("users", "id"))
+                .equals(("addresses", "user_id"))
+                .and(SqExpr::col(("addresses", "email")).like("%@example.com"));
+            black_box(by_hand("users", &["addresses"], condition))
         })
     });
     group.finish();
@@ -86,33 +104,16 @@ fn bench(c: &mut Criterion) {
             let pred = m2m
                 .any(Expr::col(keyword_name.clone()).eq("rust"))
                 .expect("any");
-            let select = Select::from(&users)
-                .column(Expr::col(users_id.clone()))
-                .filter(pred);
-            black_box(select.build(Dialect::Postgres).expect("build"))
+            black_box(with_sqlrel(&users, &users_id, pred))
         })
     });
     group.bench_function("sea-query by hand", |b| {
         b.iter(|| {
-            let sub = Query::select()
-                .expr(SqExpr::cust("1"))
-                .from("keywords")
-                .from("user_keywords")
-                .and_where(
-                    SqExpr::col(("users", "id"))
-                        .equals(("user_keywords", "user_id"))
-                        .and(
-                            SqExpr::col(("keywords", "id")).equals(("user_keywords", "keyword_id")),
-                        )
-                        .and(SqExpr::col(("keywords", "name")).eq("rust")),
-                )
-                .take();
-            let stmt = Query::select()
-                .column(("users", "id"))
-                .from("users")
-                .and_where(SqExpr::exists(sub))
-                .take();
-            black_box(stmt.build(PostgresQueryBuilder))
+            let condition = SqExpr::col(("users", "id"))
+                .equals(("user_keywords", "user_id"))
+                .and(SqExpr::col(("keywords", "id")).equals(("user_keywords", "keyword_id")))
+                .and(SqExpr::col(("keywords", "name")).eq("rust"));
+            black_box(by_hand("users", &["keywords", "user_keywords"], condition))
         })
     });
     group.finish();
@@ -123,33 +124,18 @@ fn bench(c: &mut Criterion) {
             let pred = m2o
                 .has(Expr::col(user_name.clone()).eq("alice"))
                 .expect("has");
-            let select = Select::from(&addresses)
-                .column(Expr::col(addresses_id.clone()))
-                .filter(pred);
-            black_box(select.build(Dialect::Postgres).expect("build"))
+            black_box(with_sqlrel(&addresses, &addresses_id, pred))
         })
     });
     group.bench_function("sea-query by hand", |b| {
         b.iter(|| {
-            let sub = Query::select()
-                .expr(SqExpr::cust("1"))
-                .from("users")
-                .and_where(
-                    SqExpr::col(("users", "id"))
-                        .equals(("addresses", "user_id"))
-                        .and(SqExpr::col(("users", "name")).eq("alice")),
-                )
-                .take();
-            let stmt = Query::select()
-                .column(("addresses", "id"))
-                .from("addresses")
-                .and_where(SqExpr::exists(sub))
-                .take();
-            black_box(stmt.build(PostgresQueryBuilder))
+            let condition = SqExpr::col(("users", "id"))
+                .equals(("addresses", "user_id"))
+                .and(SqExpr::col(("users", "name")).eq("alice"));
+            black_box(by_hand("addresses", &["users"], condition))
         })
     });
     group.finish();
-    let _ = (Alias::new("unused"), Asterisk);
 }
 
 criterion_group!(benches, bench);

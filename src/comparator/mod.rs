@@ -230,8 +230,17 @@ impl<'r> Comparator<'r> {
         let rel = self.rel;
         let target_alias =
             (rel.is_self_referential() && self.source.is_none()).then(TableAlias::anonymous);
-        let (mut pj, sj) = (rel.primaryjoin().clone(), rel.secondaryjoin().cloned());
         let mut parts = Vec::with_capacity(3);
+        let aliased = target_alias.is_some() || self.source.is_some();
+        if !aliased {
+            // The common case: the joins as configured, marks already
+            // dropped, so nothing is walked per call.
+            parts.push(rel.plain_primaryjoin.clone());
+            parts.extend(rel.plain_secondaryjoin.clone());
+            parts.extend(criterion);
+            return self.exists_over_target(None, Expr::all(parts));
+        }
+        let (mut pj, sj) = (rel.primaryjoin().clone(), rel.secondaryjoin().cloned());
         match sj {
             None => {
                 if let Some(alias) = &target_alias {
@@ -263,17 +272,23 @@ impl<'r> Comparator<'r> {
             }
             parts.push(criterion);
         }
-        let mut from = vec![FromItem {
-            table: rel.target().clone(),
+        self.exists_over_target(target_alias, strip(Expr::all(parts)))
+    }
+
+    /// `EXISTS (SELECT 1 FROM target [AS alias] [, secondary] WHERE filter)`.
+    fn exists_over_target(&self, target_alias: Option<TableAlias>, filter: Expr) -> Expr {
+        let mut from = Vec::with_capacity(2);
+        from.push(FromItem {
+            table: self.rel.target().clone(),
             alias: target_alias,
-        }];
-        if let Some(secondary) = rel.secondary() {
+        });
+        if let Some(secondary) = self.rel.secondary() {
             from.push(FromItem::table(secondary.clone()));
         }
         Expr::exists(Subquery {
             projection: Projection::One,
             from,
-            filter: Some(strip(Expr::all(parts))),
+            filter: Some(filter),
         })
     }
 

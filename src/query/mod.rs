@@ -98,15 +98,17 @@ impl Expr {
     /// # Ok::<(), sqlrel::Error>(())
     /// ```
     pub fn to_sea_query(&self) -> Result<sea_query::Expr> {
-        Renderer::for_expr(self, None).expr(self)
+        let mut renderer = Renderer::for_expr(self, None);
+        let expr = renderer.expr(self);
+        renderer.finish(expr)
     }
 
     /// The expression as a sea-query expression for one dialect (needed for
     /// `||`, which MySQL spells `CONCAT()`).
     pub fn to_sea_query_for(&self, dialect: Dialect) -> Result<sea_query::Expr> {
-        Renderer::for_expr(self, Some(dialect))
-            .expr(self)
-            .map_err(|e| in_dialect(e, dialect))
+        let mut renderer = Renderer::for_expr(self, Some(dialect));
+        let expr = renderer.expr(self);
+        renderer.finish(expr).map_err(|e| in_dialect(e, dialect))
     }
 
     /// The expression as a sea-query `Condition` (a one-item `all()`).

@@ -11,7 +11,8 @@ use super::Dialect;
 use super::select::{JoinKind, Order, Select};
 use crate::error::{Error, Result};
 use crate::expr::{
-    AnonymousId, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias, Value,
+    AnonymousId, BinaryOp, BindKey, ColumnExpr, Expr, FromItem, Projection, Subquery, TableAlias,
+    Value,
 };
 use crate::schema::Table;
 
@@ -23,6 +24,7 @@ pub(crate) struct Renderer<'a> {
     reserved: Option<Vec<&'a str>>,
     root: Option<Root<'a>>,
     dialect: Option<Dialect>,
+    error: Option<Error>,
 }
 
 #[derive(Clone, Copy)]
@@ -116,11 +118,32 @@ impl<'a> Renderer<'a> {
         name
     }
 
-    fn alias_iden(&mut self, alias: &TableAlias, table: &Table) -> Result<DynIden> {
-        Ok(match alias {
-            TableAlias::Named(n) => iden(checked(n)?),
+    /// Records the first error; conversion goes on with a placeholder and
+    /// the caller reports the error (keeps the hot path free of `Result`
+    /// values, which are large here).
+    fn fail(&mut self, error: Error) -> sq::Expr {
+        self.error.get_or_insert(error);
+        sq::Expr::Custom("".into())
+    }
+
+    /// The first error met, if any.
+    pub(crate) fn finish<T>(&mut self, value: T) -> Result<T> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
+    }
+
+    fn alias_iden(&mut self, alias: &TableAlias, table: &Table) -> DynIden {
+        match alias {
+            TableAlias::Named(n) => {
+                if let Err(e) = checked(n) {
+                    self.error.get_or_insert(e);
+                }
+                iden(n)
+            }
             TableAlias::Anonymous(id) => iden(self.alias_name(*id, table)),
-        })
+        }
     }
 
     fn table_name(table: &Table) -> TableName {
@@ -130,122 +153,121 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn table_ref(&mut self, item: &FromItem) -> Result<TableRef> {
-        let alias = match &item.alias {
-            Some(a) => Some(self.alias_iden(a, &item.table)?),
-            None => None,
-        };
-        Ok(TableRef::Table(Self::table_name(&item.table), alias))
+    fn table_ref(&mut self, item: &FromItem) -> TableRef {
+        let alias = item.alias.as_ref().map(|a| self.alias_iden(a, &item.table));
+        TableRef::Table(Self::table_name(&item.table), alias)
     }
 
-    pub(crate) fn expr(&mut self, e: &Expr) -> Result<sq::Expr> {
-        Ok(match e {
-            Expr::Column(c) => {
-                let table = match &c.alias {
-                    Some(alias) => TableName(None, self.alias_iden(alias, c.column.table())?),
-                    None => Self::table_name(c.column.table()),
-                };
-                sq::Expr::Column(SqColumnRef::Column(ColumnName(
-                    Some(table),
-                    iden(c.column.name()),
-                )))
-            }
+    /// Converts one expression. The common nodes (columns, values,
+    /// comparisons, AND/OR) are handled here; the rest live in separate,
+    /// non-inlined functions so that this recursive function keeps a small
+    /// stack frame (subquery statements are large values).
+    pub(crate) fn expr(&mut self, e: &Expr) -> sq::Expr {
+        match e {
+            Expr::Column(c) => self.column(c),
             Expr::Value(v) => sq::Expr::Value(value(v)),
+            Expr::Binary(b) if b.op != BinaryOp::Concat => {
+                let left = self.expr(&b.left);
+                binary(left, bin_oper(b.op), self.expr(&b.right))
+            }
+            Expr::And(items) => self.fold(items, BinOper::And, "1 = 1"),
+            Expr::Or(items) => self.fold(items, BinOper::Or, "1 = 0"),
+            Expr::Not(inner) => sq::Expr::Unary(UnOper::Not, Box::new(self.expr(inner))),
+            Expr::IsNull { expr, negated } => {
+                let op = if *negated {
+                    BinOper::IsNot
+                } else {
+                    BinOper::Is
+                };
+                binary(self.expr(expr), op, sq::Expr::Keyword(Keyword::Null))
+            }
+            Expr::Exists(q) => self.subquery_expr(Some(SubQueryOper::Exists), q),
+            Expr::Subquery(q) => self.subquery_expr(None, q),
+            other => self.uncommon(other),
+        }
+    }
+
+    fn column(&mut self, c: &ColumnExpr) -> sq::Expr {
+        let table = match &c.alias {
+            Some(alias) => TableName(None, self.alias_iden(alias, c.column.table())),
+            None => Self::table_name(c.column.table()),
+        };
+        sq::Expr::Column(SqColumnRef::Column(ColumnName(
+            Some(table),
+            iden(c.column.name()),
+        )))
+    }
+
+    #[inline(never)]
+    fn subquery_expr(&mut self, op: Option<SubQueryOper>, q: &Subquery) -> sq::Expr {
+        let stmt = self.subquery(q);
+        sq::Expr::SubQuery(op, Box::new(SubQueryStatement::SelectStatement(stmt)))
+    }
+
+    #[inline(never)]
+    fn uncommon(&mut self, e: &Expr) -> sq::Expr {
+        match e {
             Expr::Bind(key) => {
                 let name = match key {
                     BindKey::Column(c) => c.to_string(),
                     BindKey::Named(n) => n.clone(),
                 };
-                return Err(render_error(format!("parameter :{name} has no value")));
+                self.fail(render_error(format!("parameter :{name} has no value")))
             }
-            Expr::Binary(b) if b.op == BinaryOp::Concat => {
-                let (left, right) = (self.expr(&b.left)?, self.expr(&b.right)?);
+            Expr::Binary(b) => {
+                let (left, right) = (self.expr(&b.left), self.expr(&b.right));
                 match self.dialect {
                     // MySQL reads `||` as logical OR.
                     Some(Dialect::MySql) => {
                         sq::Expr::FunctionCall(Func::cust("CONCAT").args([left, right]))
                     }
                     Some(_) => binary(left, BinOper::Custom("||"), right),
-                    None => {
-                        return Err(render_error(
-                            "the || operator renders differently per dialect (CONCAT() for MySQL); \
-                             use to_sea_query_for(dialect)",
-                        ));
-                    }
+                    None => self.fail(render_error(
+                        "the || operator renders differently per dialect (CONCAT() for MySQL); \
+                         use to_sea_query_for(dialect)",
+                    )),
                 }
             }
-            Expr::Binary(b) => binary(self.expr(&b.left)?, bin_oper(b.op), self.expr(&b.right)?),
-            Expr::And(items) => self.fold(items, BinOper::And, "1 = 1")?,
-            Expr::Or(items) => self.fold(items, BinOper::Or, "1 = 0")?,
-            Expr::Not(inner) => sq::Expr::Unary(UnOper::Not, Box::new(self.expr(inner)?)),
-            Expr::IsNull { expr, negated } => binary(
-                self.expr(expr)?,
-                if *negated {
-                    BinOper::IsNot
-                } else {
-                    BinOper::Is
-                },
-                sq::Expr::Keyword(Keyword::Null),
-            ),
             Expr::InList {
                 expr,
                 list,
                 negated,
             } => {
                 if list.is_empty() {
-                    return Ok(sq::Expr::Custom(
-                        if *negated { "1 = 1" } else { "1 = 0" }.into(),
-                    ));
+                    return sq::Expr::Custom(if *negated { "1 = 1" } else { "1 = 0" }.into());
                 }
-                let list = list
-                    .iter()
-                    .map(|x| self.expr(x))
-                    .collect::<Result<Vec<_>>>()?;
-                binary(
-                    self.expr(expr)?,
-                    if *negated {
-                        BinOper::NotIn
-                    } else {
-                        BinOper::In
-                    },
-                    sq::Expr::Tuple(list),
-                )
+                let list = list.iter().map(|x| self.expr(x)).collect();
+                let op = if *negated {
+                    BinOper::NotIn
+                } else {
+                    BinOper::In
+                };
+                binary(self.expr(expr), op, sq::Expr::Tuple(list))
             }
             Expr::Function(f) => {
                 if !valid_function_name(&f.name) {
-                    return Err(render_error(format!("invalid function name {:?}", f.name)));
+                    return self.fail(render_error(format!("invalid function name {:?}", f.name)));
                 }
-                let args = f
-                    .args
-                    .iter()
-                    .map(|x| self.expr(x))
-                    .collect::<Result<Vec<_>>>()?;
+                let args: Vec<sq::Expr> = f.args.iter().map(|x| self.expr(x)).collect();
                 sq::Expr::FunctionCall(Func::cust(iden(crate::intern::intern(&f.name))).args(args))
             }
-            Expr::Exists(q) => sq::Expr::SubQuery(
-                Some(SubQueryOper::Exists),
-                Box::new(SubQueryStatement::SelectStatement(self.subquery(q)?)),
-            ),
-            Expr::Subquery(q) => sq::Expr::SubQuery(
-                None,
-                Box::new(SubQueryStatement::SelectStatement(self.subquery(q)?)),
-            ),
-        })
+            common => self.expr(common),
+        }
     }
 
-    fn fold(&mut self, items: &[Expr], op: BinOper, empty: &'static str) -> Result<sq::Expr> {
+    fn fold(&mut self, items: &[Expr], op: BinOper, empty: &'static str) -> sq::Expr {
         let mut iter = items.iter();
         let Some(first) = iter.next() else {
-            return Ok(sq::Expr::Custom(empty.into()));
+            return sq::Expr::Custom(empty.into());
         };
-        let mut acc = self.expr(first)?;
+        let mut acc = self.expr(first);
         for item in iter {
-            acc = binary(acc, op, self.expr(item)?);
+            acc = binary(acc, op, self.expr(item));
         }
-        Ok(acc)
+        acc
     }
 
-    fn subquery(&mut self, q: &Subquery) -> Result<SelectStatement> {
+    fn subquery(&mut self, q: &Subquery) -> SelectStatement {
         let mut stmt = SelectStatement::new();
         match &q.projection {
             Projection::One => {
@@ -253,42 +275,35 @@ impl<'a> Renderer<'a> {
             }
             Projection::Exprs(items) => {
                 for item in items {
-                    stmt.expr(self.expr(item)?);
+                    stmt.expr(self.expr(item));
                 }
             }
         }
         for item in &q.from {
-            stmt.from(self.table_ref(item)?);
+            stmt.from(self.table_ref(item));
         }
         if let Some(filter) = &q.filter {
-            stmt.and_where(self.expr(filter)?);
+            stmt.and_where(self.expr(filter));
         }
-        Ok(stmt)
+        stmt
     }
 
     pub(crate) fn select(&mut self, s: &Select) -> Result<SelectStatement> {
         let mut stmt = SelectStatement::new();
         // Name the FROM and JOIN aliases first, so numbering follows FROM
         // order as in SQLAlchemy.
-        let from = s
-            .from
-            .iter()
-            .map(|i| self.table_ref(i))
-            .collect::<Result<Vec<_>>>()?;
-        let joins = s
-            .joins
-            .iter()
-            .map(|j| self.table_ref(&j.item))
-            .collect::<Result<Vec<_>>>()?;
+        let from: Vec<TableRef> = s.from.iter().map(|i| self.table_ref(i)).collect();
+        let joins: Vec<TableRef> = s.joins.iter().map(|j| self.table_ref(&j.item)).collect();
         if s.columns.is_empty() {
             for item in &s.from {
                 for column in item.table.columns() {
-                    stmt.expr(self.expr(&item.col(column.name())?)?);
+                    let e = item.col(column.name())?;
+                    stmt.expr(self.expr(&e));
                 }
             }
         }
         for (e, label) in &s.columns {
-            let e = self.expr(e)?;
+            let e = self.expr(e);
             match label {
                 Some(label) => stmt.expr_as(e, iden(checked(crate::intern::intern(label))?)),
                 None => stmt.expr(e),
@@ -298,7 +313,7 @@ impl<'a> Renderer<'a> {
             stmt.from(table);
         }
         for (join, table) in s.joins.iter().zip(joins) {
-            let on = self.expr(&join.on)?;
+            let on = self.expr(&join.on);
             let kind = match join.kind {
                 JoinKind::Inner => sq::JoinType::InnerJoin,
                 JoinKind::Left => sq::JoinType::LeftJoin,
@@ -306,7 +321,7 @@ impl<'a> Renderer<'a> {
             stmt.join(kind, table, on);
         }
         if !s.filter.is_empty() {
-            let filter = self.fold(&s.filter, BinOper::And, "1 = 1")?;
+            let filter = self.fold(&s.filter, BinOper::And, "1 = 1");
             stmt.and_where(filter);
         }
         for (e, order) in &s.order_by {
@@ -314,7 +329,7 @@ impl<'a> Renderer<'a> {
                 Order::Asc => sq::Order::Asc,
                 Order::Desc => sq::Order::Desc,
             };
-            stmt.order_by_expr(self.expr(e)?, order);
+            stmt.order_by_expr(self.expr(e), order);
         }
         if let Some(n) = s.limit {
             stmt.limit(n);
@@ -322,7 +337,7 @@ impl<'a> Renderer<'a> {
         if let Some(n) = s.offset {
             stmt.offset(n);
         }
-        Ok(stmt)
+        self.finish(stmt)
     }
 }
 

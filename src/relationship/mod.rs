@@ -87,6 +87,9 @@ pub struct Relationship {
     pub(crate) had_remote_annotations: bool,
     pub(crate) lazy: LazyClause,
     pub(crate) reverse_lazy: LazyClause,
+    /// The joins without marks, for predicates that need no aliasing.
+    pub(crate) plain_primaryjoin: Expr,
+    pub(crate) plain_secondaryjoin: Option<Expr>,
 }
 
 impl Relationship {
