@@ -51,7 +51,7 @@ use crate::expr::{
     Annotations, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias, Value,
 };
 use crate::relationship::{Direction, Relationship};
-use crate::schema::{ColumnRef, Table};
+use crate::schema::ColumnRef;
 
 /// Builds predicates for one relationship, optionally read from an aliased
 /// parent.
@@ -216,12 +216,7 @@ impl<'r> Comparator<'r> {
     pub fn with_parent_aliased(&self, parent: &Row, target: TableAlias) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
         let mut criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
-        adapt(
-            &mut criterion,
-            self.rel.target(),
-            &target,
-            Annotations::NONE,
-        );
+        criterion.read_through(self.rel.target().id(), Some(&target), Annotations::NONE);
         Ok(self.over_secondary(criterion))
     }
 
@@ -244,19 +239,19 @@ impl<'r> Comparator<'r> {
         match sj {
             None => {
                 if let Some(alias) = &target_alias {
-                    adapt(&mut pj, rel.target(), alias, Annotations::LOCAL);
+                    pj.read_through(rel.target().id(), Some(alias), Annotations::LOCAL);
                 }
                 if let Some(alias) = &self.source {
-                    adapt(&mut pj, rel.parent(), alias, Annotations::REMOTE);
+                    pj.read_through(rel.parent().id(), Some(alias), Annotations::REMOTE);
                 }
                 parts.push(pj);
             }
             Some(mut sj) => {
                 if let Some(alias) = &self.source {
-                    adapt(&mut pj, rel.parent(), alias, Annotations::NONE);
+                    pj.read_through(rel.parent().id(), Some(alias), Annotations::NONE);
                 }
                 if let Some(alias) = &target_alias {
-                    adapt(&mut sj, rel.target(), alias, Annotations::NONE);
+                    sj.read_through(rel.target().id(), Some(alias), Annotations::NONE);
                 }
                 parts.push(pj);
                 parts.push(sj);
@@ -264,9 +259,11 @@ impl<'r> Comparator<'r> {
         }
         if let Some(mut criterion) = criterion {
             match (&target_alias, &self.source) {
-                (Some(alias), _) => adapt(&mut criterion, rel.target(), alias, Annotations::NONE),
+                (Some(alias), _) => {
+                    criterion.read_through(rel.target().id(), Some(alias), Annotations::NONE)
+                }
                 (None, Some(alias)) if !rel.is_self_referential() => {
-                    adapt(&mut criterion, rel.parent(), alias, Annotations::NONE)
+                    criterion.read_through(rel.parent().id(), Some(alias), Annotations::NONE)
                 }
                 _ => {}
             }
@@ -298,7 +295,7 @@ impl<'r> Comparator<'r> {
         let lazy = self.rel.lazy_clause(true);
         let mut criterion = self.fill_binds(lazy.criterion.clone(), row)?;
         if let Some(alias) = &self.source {
-            adapt(&mut criterion, self.rel.parent(), alias, Annotations::NONE);
+            criterion.read_through(self.rel.parent().id(), Some(alias), Annotations::NONE);
         }
         Ok(self.over_secondary(criterion))
     }
@@ -448,17 +445,6 @@ fn simple_equalities(criterion: &Expr) -> Option<Vec<ColumnRef>> {
             _ => None,
         })
         .collect()
-}
-
-/// Reads columns of `table` through `alias`, except those carrying any of
-/// `skip`.
-fn adapt(expr: &mut Expr, table: &Table, alias: &TableAlias, skip: Annotations) {
-    expr.for_each_column_mut(&mut |c| {
-        if c.alias.is_none() && c.column.table_id() == table.id() && !c.annotations.intersects(skip)
-        {
-            c.alias = Some(alias.clone());
-        }
-    });
 }
 
 /// Drops resolution marks from a predicate handed to users.

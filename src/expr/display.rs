@@ -6,38 +6,8 @@
 
 use std::fmt::{self, Write};
 
-use super::{AnonymousId, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias};
+use super::{AliasNamer, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias};
 use crate::schema::Table;
-
-/// Gives anonymous aliases names in order of first appearance: the first
-/// alias of `nodes` is `nodes_1`, the next `nodes_2`, skipping names already
-/// taken in the statement.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct AliasNamer {
-    assigned: Vec<(AnonymousId, String)>,
-    taken: Vec<String>,
-}
-
-impl AliasNamer {
-    /// The name of an anonymous alias of `table`.
-    pub(crate) fn name(&mut self, id: AnonymousId, table: &Table) -> &str {
-        let index = match self.assigned.iter().position(|(a, _)| *a == id) {
-            Some(i) => i,
-            None => {
-                let name = (1..)
-                    .map(|n| super::anonymous_alias_name(table.name(), n))
-                    .find(|candidate| {
-                        !self.taken.contains(candidate)
-                            && !self.assigned.iter().any(|(_, used)| used == candidate)
-                    })
-                    .unwrap_or_default();
-                self.assigned.push((id, name));
-                self.assigned.len() - 1
-            }
-        };
-        &self.assigned[index].1
-    }
-}
 
 /// SQLAlchemy's reserved words (`sqlalchemy.sql.compiler.RESERVED_WORDS`),
 /// plus a few more that sqlparser treats as keywords in expressions;
@@ -299,8 +269,8 @@ impl<W: Write> Writer<'_, W> {
             None => self.table_name(table),
             Some(TableAlias::Named(n)) => self.ident(n),
             Some(TableAlias::Anonymous(id)) => {
-                let name = self.names.name(*id, table).to_owned();
-                self.ident(&name)
+                let name = self.names.name(*id, table, |_| false);
+                self.ident(name)
             }
         }
     }

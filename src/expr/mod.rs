@@ -256,6 +256,46 @@ pub(crate) fn anonymous_alias_name(table: &str, n: u32) -> String {
     format!("{}{suffix}", &table[..end])
 }
 
+/// Names anonymous aliases in order of first appearance: the first alias of
+/// `nodes` is `nodes_1`, the next `nodes_2`, skipping names already taken.
+/// Used by `Display` and by the renderer, so both number alike.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct AliasNamer {
+    assigned: Vec<(AnonymousId, &'static str)>,
+}
+
+impl AliasNamer {
+    /// The name given to `id` so far, if any.
+    pub(crate) fn get(&self, id: AnonymousId) -> Option<&'static str> {
+        self.assigned
+            .iter()
+            .find(|(a, _)| *a == id)
+            .map(|(_, n)| *n)
+    }
+
+    /// The name of the anonymous alias `id` of `table`; a new name skips
+    /// those for which `taken` holds.
+    pub(crate) fn name(
+        &mut self,
+        id: AnonymousId,
+        table: &Table,
+        taken: impl Fn(&str) -> bool,
+    ) -> &'static str {
+        if let Some(name) = self.get(id) {
+            return name;
+        }
+        let name = (1..)
+            .map(|n| anonymous_alias_name(table.name(), n))
+            .find(|candidate| {
+                !taken(candidate) && !self.assigned.iter().any(|(_, used)| used == candidate)
+            })
+            .unwrap_or_default();
+        let name = crate::intern::intern(&name);
+        self.assigned.push((id, name));
+        name
+    }
+}
+
 /// A table in a FROM list, possibly aliased.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FromItem {
@@ -329,6 +369,27 @@ pub struct Subquery {
     pub from: Vec<FromItem>,
     /// The WHERE clause.
     pub filter: Option<Expr>,
+}
+
+/// Builds an AND or OR list: nested lists of the same kind (`split`
+/// returns their items) are inlined, and a single item stands alone.
+fn flatten(
+    items: impl IntoIterator<Item = Expr>,
+    list: fn(Vec<Expr>) -> Expr,
+    split: fn(Expr) -> Result<Vec<Expr>, Expr>,
+) -> Expr {
+    let mut parts = Vec::new();
+    for item in items {
+        match split(item) {
+            Ok(inner) => parts.extend(inner),
+            Err(single) => parts.push(single),
+        }
+    }
+    if parts.len() == 1 {
+        parts.pop().unwrap_or_else(|| list(Vec::new()))
+    } else {
+        list(parts)
+    }
 }
 
 /// Marks every column of `expr` as foreign (the referencing side), like
@@ -495,35 +556,19 @@ impl Expr {
     /// The conjunction of `items` (flattened; a single item is returned as
     /// is; none gives an empty `And`, which is true).
     pub fn all(items: impl IntoIterator<Item = Expr>) -> Expr {
-        let mut parts = Vec::new();
-        for item in items {
-            match item {
-                Expr::And(inner) => parts.extend(inner),
-                other => parts.push(other),
-            }
-        }
-        if parts.len() == 1 {
-            parts.pop().unwrap_or(Expr::And(Vec::new()))
-        } else {
-            Expr::And(parts)
-        }
+        flatten(items, Expr::And, |e| match e {
+            Expr::And(inner) => Ok(inner),
+            other => Err(other),
+        })
     }
 
     /// The disjunction of `items` (flattened; a single item is returned as
     /// is; none gives an empty `Or`, which is false).
     pub fn any(items: impl IntoIterator<Item = Expr>) -> Expr {
-        let mut parts = Vec::new();
-        for item in items {
-            match item {
-                Expr::Or(inner) => parts.extend(inner),
-                other => parts.push(other),
-            }
-        }
-        if parts.len() == 1 {
-            parts.pop().unwrap_or(Expr::Or(Vec::new()))
-        } else {
-            Expr::Or(parts)
-        }
+        flatten(items, Expr::Or, |e| match e {
+            Expr::Or(inner) => Ok(inner),
+            other => Err(other),
+        })
     }
 
     /// The negation. Like SQLAlchemy, a comparison negates its operator

@@ -3,8 +3,10 @@
 //! The column visitors descend into subqueries too, because a column of an
 //! outer table inside a correlated subquery still refers to that outer table.
 
-use super::{Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, Projection, Subquery};
-use crate::schema::ColumnRef;
+use super::{
+    Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, Projection, Subquery, TableAlias,
+};
+use crate::schema::{ColumnRef, TableId};
 
 impl Expr {
     /// Calls `f` on every direct child expression.
@@ -103,6 +105,20 @@ impl Expr {
         self.walk(&mut |e| {
             if let Expr::Binary(b) = e {
                 f(b);
+            }
+        });
+    }
+
+    /// Reads the columns of `table` that are not yet read through an alias,
+    /// and carry none of `skip`, through `alias` (SQLAlchemy's
+    /// `ClauseAdapter` with an `exclude_fn`). `None` leaves them on the
+    /// table itself.
+    pub fn read_through(&mut self, table: TableId, alias: Option<&TableAlias>, skip: Annotations) {
+        let Some(alias) = alias else { return };
+        self.for_each_column_mut(&mut |c| {
+            if c.alias.is_none() && c.column.table_id() == table && !c.annotations.intersects(skip)
+            {
+                c.alias = Some(alias.clone());
             }
         });
     }

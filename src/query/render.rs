@@ -11,8 +11,8 @@ use super::Dialect;
 use super::select::{JoinKind, Order, Select};
 use crate::error::{Error, Result};
 use crate::expr::{
-    AnonymousId, BinaryOp, BindKey, ColumnExpr, Expr, FromItem, Projection, Subquery, TableAlias,
-    Value,
+    AliasNamer, AnonymousId, BinaryOp, BindKey, ColumnExpr, Expr, FromItem, Projection, Subquery,
+    TableAlias, Value,
 };
 use crate::schema::Table;
 
@@ -20,7 +20,7 @@ use crate::schema::Table;
 /// appearance, avoiding names the statement already uses.
 #[derive(Default)]
 pub(crate) struct Renderer<'a> {
-    named: Vec<(AnonymousId, &'static str)>,
+    names: AliasNamer,
     reserved: Option<Vec<&'a str>>,
     root: Option<Root<'a>>,
     dialect: Option<Dialect>,
@@ -103,19 +103,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn alias_name(&mut self, id: AnonymousId, table: &Table) -> &'static str {
-        if let Some((_, name)) = self.named.iter().find(|(a, _)| *a == id) {
+        if let Some(name) = self.names.get(id) {
             return name;
         }
-        let name = (1..)
-            .map(|n| crate::expr::anonymous_alias_name(table.name(), n))
-            .find(|candidate| {
-                !self.named.iter().any(|(_, used)| used == candidate)
-                    && !self.reserved().iter().any(|r| r == candidate)
-            })
-            .unwrap_or_default();
-        let name = crate::intern::intern(&name);
-        self.named.push((id, name));
-        name
+        self.reserved();
+        let reserved = self.reserved.as_deref().unwrap_or_default();
+        self.names
+            .name(id, table, |candidate| reserved.contains(&candidate))
     }
 
     /// Records the first error; conversion goes on with a placeholder and

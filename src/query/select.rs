@@ -239,9 +239,19 @@ impl Select {
                     table: secondary.clone(),
                     alias: self.contains_table(secondary).then(TableAlias::anonymous),
                 };
-                read_through(&mut pj, &source, Annotations::NONE, Some(&secondary_item));
+                pj.read_through(
+                    secondary.id(),
+                    secondary_item.alias.as_ref(),
+                    Annotations::NONE,
+                );
+                pj.read_through(source.table.id(), source.alias.as_ref(), Annotations::NONE);
                 let mut sj = sj.clone();
-                read_through(&mut sj, &target, Annotations::NONE, Some(&secondary_item));
+                sj.read_through(
+                    secondary.id(),
+                    secondary_item.alias.as_ref(),
+                    Annotations::NONE,
+                );
+                sj.read_through(target.table.id(), target.alias.as_ref(), Annotations::NONE);
                 self.joins.push(Join {
                     kind,
                     item: secondary_item,
@@ -256,8 +266,12 @@ impl Select {
             _ => {
                 // Like SQLAlchemy's join_targets: local columns stay on the
                 // source, the others move to the target.
-                read_through(&mut pj, &target, Annotations::LOCAL, None);
-                read_through(&mut pj, &source, Annotations::REMOTE, None);
+                pj.read_through(target.table.id(), target.alias.as_ref(), Annotations::LOCAL);
+                pj.read_through(
+                    source.table.id(),
+                    source.alias.as_ref(),
+                    Annotations::REMOTE,
+                );
                 self.joins.push(Join {
                     kind,
                     item: target,
@@ -267,26 +281,6 @@ impl Select {
         }
         Ok(self)
     }
-}
-
-/// Points columns of `item`'s table (not carrying `skip`, not yet
-/// re-pointed) at `item`'s alias, and columns of the secondary table at the
-/// secondary's alias.
-fn read_through(expr: &mut Expr, item: &FromItem, skip: Annotations, secondary: Option<&FromItem>) {
-    expr.for_each_column_mut(&mut |c| {
-        if c.alias.is_some() {
-            return;
-        }
-        if let Some(sec) = secondary
-            && c.column.table_id() == sec.table.id()
-        {
-            c.alias = sec.alias.clone();
-            return;
-        }
-        if c.column.table_id() == item.table.id() && !c.annotations.intersects(skip) {
-            c.alias = item.alias.clone();
-        }
-    });
 }
 
 fn clean(expr: Expr) -> Expr {
