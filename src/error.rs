@@ -62,12 +62,31 @@ pub enum Error {
     },
     /// Text (DDL, a join condition, relationship-aware SQL) that cannot be
     /// parsed.
-    #[error("cannot parse {what}: {message}")]
+    #[error("cannot parse {what}{}: {message}", at(position))]
     Parse {
         /// What was being parsed, e.g. `join condition "users.id = ..."`.
         what: String,
         /// The parser's complaint.
         message: String,
+        /// Where in the text, when known.
+        position: Option<Position>,
+    },
+    /// Reading a schema from a live database failed.
+    #[error("cannot reflect the database: {message}")]
+    Reflect {
+        /// The driver's message.
+        message: String,
+    },
+    /// Another error, with where it happened: an entry of a relationship
+    /// file, a position in a text, a step of a larger operation.
+    /// [`Error::kind`] and [`Error::relationship`] look through it;
+    /// [`Error::root`] gives the error inside.
+    #[error("{context}: {error}")]
+    Context {
+        /// Where, e.g. `relationship #2 (users.addresses)`.
+        context: String,
+        /// What went wrong there.
+        error: Box<Error>,
     },
     /// No foreign key links the parent and child tables (SQLAlchemy's
     /// `NoForeignKeysError`).
@@ -274,6 +293,25 @@ pub enum Error {
     },
 }
 
+/// A place in a text: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: u64,
+    /// Column, from 1.
+    pub column: u64,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+fn at(position: &Option<Position>) -> String {
+    position.map(|p| format!(" at {p}")).unwrap_or_default()
+}
+
 /// Which join condition of a relationship an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JoinSide {
@@ -323,6 +361,8 @@ pub enum ErrorKind {
     UnknownRelationship,
     /// A statement a dialect cannot express.
     Render,
+    /// The database could not be read.
+    Reflect,
 }
 
 impl ErrorKind {
@@ -342,6 +382,7 @@ impl ErrorKind {
             ErrorKind::UnknownColumn => "unknown_column",
             ErrorKind::UnknownRelationship => "unknown_relationship",
             ErrorKind::Render => "render",
+            ErrorKind::Reflect => "reflect",
         }
     }
 }
@@ -381,6 +422,8 @@ impl Error {
             | Error::MissingValue { .. }
             | Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Error::Render { .. } => ErrorKind::Render,
+            Error::Reflect { .. } => ErrorKind::Reflect,
+            Error::Context { error, .. } => error.kind(),
         }
     }
 
@@ -403,7 +446,43 @@ impl Error {
             | Error::BackPopulatesMissing { relationship, .. }
             | Error::InvalidRequest { relationship, .. }
             | Error::MissingValue { relationship, .. } => Some(relationship),
+            Error::Context { error, .. } => error.relationship(),
             _ => None,
+        }
+    }
+
+    /// The error inside any [`Error::Context`] wrappers.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::Context { error, .. } => error.root(),
+            other => other,
+        }
+    }
+
+    /// This error with `context` (where it happened) around it.
+    pub fn context(self, context: impl Into<String>) -> Error {
+        Error::Context {
+            context: context.into(),
+            error: Box::new(self),
+        }
+    }
+
+    /// A `Parse` error from sqlparser's error, with the position it names
+    /// (`... at Line: 3, Column: 7`) taken out of the message.
+    pub(crate) fn from_sql_parser(
+        what: impl Into<String>,
+        error: &sqlparser::parser::ParserError,
+    ) -> Self {
+        let text = match error {
+            sqlparser::parser::ParserError::TokenizerError(m)
+            | sqlparser::parser::ParserError::ParserError(m) => m.clone(),
+            other => other.to_string(),
+        };
+        let (message, position) = split_position(&text);
+        Error::Parse {
+            what: what.into(),
+            message,
+            position,
         }
     }
 
@@ -411,6 +490,24 @@ impl Error {
         Error::InvalidArgument {
             message: message.into(),
         }
+    }
+}
+
+/// Splits sqlparser's trailing ` at Line: L, Column: C` off a message.
+fn split_position(text: &str) -> (String, Option<Position>) {
+    let Some(at) = text.rfind(" at Line: ") else {
+        return (text.to_owned(), None);
+    };
+    let tail = &text[at + " at Line: ".len()..];
+    let position = tail.split_once(", Column: ").and_then(|(line, column)| {
+        Some(Position {
+            line: line.trim().parse().ok()?,
+            column: column.trim().parse().ok()?,
+        })
+    });
+    match position {
+        Some(p) => (text[..at].to_owned(), Some(p)),
+        None => (text.to_owned(), None),
     }
 }
 

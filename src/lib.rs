@@ -10,4 +10,4 @@ pub mod registry;
 pub mod relationship;
 pub mod schema;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Position, Result};

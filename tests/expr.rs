@@ -35,12 +35,12 @@ fn cref(s: &Schema, name: &str) -> ColumnRef {
 }
 
 fn parse(s: &Schema, text: &str) -> Expr {
-    parse_condition(s, text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    parse_condition(text, s).unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
 #[track_caller]
 fn parse_err(s: &Schema, text: &str) -> sqlrel::Error {
-    match parse_condition(s, text) {
+    match parse_condition(text, s) {
         Ok(e) => panic!("{text:?} parsed as {e}"),
         Err(e) => e,
     }
@@ -320,7 +320,7 @@ fn display_quotes_reserved_words() {
     let e = parse(&s, r#""user".id = "null".id"#);
     let shown = e.to_string();
     assert_eq!(shown, r#""user".id = "null".id"#);
-    assert_eq!(parse_condition(&s, &shown).ok(), Some(e));
+    assert_eq!(parse_condition(&shown, &s).ok(), Some(e));
     assert_eq!(
         parse(&s, r#""order"."select" = 1"#).to_string(),
         r#""order"."select" = 1"#
@@ -967,7 +967,7 @@ fn parse_i64_min_literal_stays_an_integer() {
 #[test]
 fn parse_rejects_non_finite_float_literal() {
     let s = schema();
-    let e = parse_condition(&s, "users.id = 1e400");
+    let e = parse_condition("users.id = 1e400", &s);
     assert_eq!(
         e.as_ref().map_err(sqlrel::Error::kind).err(),
         Some(ErrorKind::Parse),
@@ -1061,7 +1061,7 @@ fn parse_accepts_whitespace_and_redundant_parentheses() {
 #[test]
 fn parse_concat_operator() {
     let s = schema();
-    let e = parse_condition(&s, "addresses.email LIKE users.name || '%'");
+    let e = parse_condition("addresses.email LIKE users.name || '%'", &s);
     assert!(e.is_ok(), "{e:?}");
 }
 
@@ -1110,19 +1110,26 @@ fn parse_error_unknown_table_and_column() {
     let s = schema();
     let e = parse_err(&s, "nope.id = 1");
     assert_eq!(
-        e,
-        sqlrel::Error::UnknownTable {
+        e.root(),
+        &sqlrel::Error::UnknownTable {
             name: "nope".into()
         }
     );
-    let e = parse_err(&s, "users.nope = 1");
+    assert_eq!(e.kind(), ErrorKind::UnknownTable);
+    // The error points at the text.
     assert_eq!(
-        e,
-        sqlrel::Error::UnknownColumn {
+        e.to_string(),
+        "in condition \"nope.id = 1\" at line 1, column 1: unknown table 'nope'"
+    );
+    let e = parse_err(&s, "users.id = 1 AND users.nope = 1");
+    assert_eq!(
+        e.root(),
+        &sqlrel::Error::UnknownColumn {
             table: "users".into(),
             column: "nope".into()
         }
     );
+    assert!(e.to_string().contains("at line 1, column 18"), "{e}");
     // A bare name shared by two namespaces is ambiguous, hence unknown.
     let e = parse_err(&s, "dup.id = 1");
     assert_eq!(e.kind(), ErrorKind::UnknownTable);
@@ -1203,7 +1210,7 @@ fn parse_a_long_conjunction() {
     let n = on_small_stack(|| {
         let s = schema();
         let text = vec!["users.id = 1"; 150].join(" AND ");
-        match parse_condition(&s, &text) {
+        match parse_condition(&text, &s) {
             Ok(Expr::And(items)) => items.len(),
             other => panic!("{other:?}"),
         }
@@ -1220,13 +1227,13 @@ fn parse_condition_does_not_overflow_the_stack_on_long_chains() {
     on_small_stack(|| {
         let s = schema();
         let text = vec!["users.id = 1"; 2000].join(" AND ");
-        let e = parse_condition(&s, &text);
+        let e = parse_condition(&text, &s);
         assert!(
             matches!(&e, Ok(Expr::And(items)) if items.len() == 2000),
             "{e:?}"
         );
         let sum = format!("users.id = {}", vec!["1"; 2000].join(" + "));
-        if let Ok(e) = parse_condition(&s, &sum) {
+        if let Ok(e) = parse_condition(&sum, &s) {
             assert!(!e.to_string().is_empty());
         }
     });

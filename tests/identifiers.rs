@@ -417,7 +417,7 @@ fn relationships_resolve_over_hostile_names() {
         let conditions = std::iter::once(rel.primaryjoin()).chain(rel.secondaryjoin());
         for condition in conditions {
             let text = condition.to_string();
-            let parsed = parse_condition(reg.schema(), &text)
+            let parsed = parse_condition(&text, reg.schema())
                 .unwrap_or_else(|e| panic!("{}: {text}: {e}", rel.key()));
             assert_eq!(parsed.to_string(), text, "{}", rel.key());
         }

@@ -680,7 +680,7 @@ fn strip(e: &Expr) -> Expr {
 }
 
 fn check_condition(schema: &Schema, text: &str) -> Result<(), TestCaseError> {
-    match parse_condition(schema, text) {
+    match parse_condition(text, schema) {
         Err(e) => check_error(&e),
         Ok(e) => {
             let shown = e.to_string();
@@ -692,7 +692,7 @@ fn check_condition(schema: &Schema, text: &str) -> Result<(), TestCaseError> {
             // Display parses back to the same tree. Non-finite floats are a
             // known bug (see expr.rs, parse_rejects_non_finite_float_literal).
             if !has_non_finite_float(&e) {
-                let again = parse_condition(schema, &shown);
+                let again = parse_condition(&shown, schema);
                 prop_assert!(
                     again.is_ok(),
                     "{:?} displays as {:?}, which does not parse: {:?}",
@@ -935,7 +935,7 @@ fn gen_join(g: &mut Gen, w: &World, tables: &[&Arc<Table>]) -> String {
 
 fn condition(g: &mut Gen, w: &World, text: String) -> Condition {
     if g.chance(25)
-        && let Ok(e) = parse_condition(&w.schema, &text)
+        && let Ok(e) = parse_condition(&text, &w.schema)
     {
         return Condition::Expr(e);
     }
@@ -1226,7 +1226,7 @@ fn check_registry(r: &Registry) -> Result<(), TestCaseError> {
         {
             if plain_comparisons(join) {
                 let shown = join.to_string();
-                let again = parse_condition(schema, &shown);
+                let again = parse_condition(&shown, schema);
                 prop_assert!(
                     again.is_ok(),
                     "{}: {:?} does not parse: {:?}",
@@ -1387,7 +1387,7 @@ fn generated_conditions_often_parse() {
     let schema = condition_schema();
     let ok = (0..300u64)
         .filter(|&seed| {
-            parse_condition(&schema, &gen_condition(&mut Gen::seeded(seed, 600), 4)).is_ok()
+            parse_condition(&gen_condition(&mut Gen::seeded(seed, 600), 4), &schema).is_ok()
         })
         .count();
     assert!(ok >= 50, "only {ok} of 300 generated conditions parsed");

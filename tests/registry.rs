@@ -935,7 +935,7 @@ fn expr_condition_gives_the_same_result_as_text() {
     let built = Expr::col(c("users.id"))
         .eq(foreign(c("addresses.user_id")))
         .and(Expr::col(c("addresses.email")).like("%@x.com"));
-    assert_eq!(parse_condition(&schema, text).unwrap(), built);
+    assert_eq!(parse_condition(text, &schema).unwrap(), built);
     let from_text = Registry::builder(Arc::clone(&schema))
         .relationship(addresses_rel().primaryjoin(text).backref("user"))
         .configure()
@@ -1132,6 +1132,7 @@ fn non_relationship_errors_have_no_relationship() {
         Error::Parse {
             what: "DDL".into(),
             message: "bad".into(),
+            position: None,
         },
         Error::DuplicateTable { name: "t".into() },
         Error::InvalidArgument {
@@ -1165,6 +1166,7 @@ fn error_kinds_of_variants() {
             Error::Parse {
                 what: "w".into(),
                 message: "m".into(),
+                position: None,
             },
             ErrorKind::Parse,
         ),

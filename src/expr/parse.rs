@@ -5,13 +5,13 @@
 //! resolving `table.column` names against a [`Schema`]. `foreign(...)` and
 //! `remote(...)` are annotation markers, not SQL functions.
 
-use sqlparser::ast::{self as sql, BinaryOperator, UnaryOperator};
+use sqlparser::ast::{self as sql, BinaryOperator, Spanned, UnaryOperator};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Span, Token};
 
 use super::{Annotations, BinaryOp, Expr, Value};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::schema::{ColumnRef, Schema};
 
 /// Parses a condition written in SQL against `schema`.
@@ -29,13 +29,13 @@ use crate::schema::{ColumnRef, Schema};
 ///     "CREATE TABLE users (id INTEGER PRIMARY KEY);
 ///      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER);",
 /// )?;
-/// let cond = parse_condition(&schema, "users.id = foreign(addresses.user_id)")?;
+/// let cond = parse_condition("users.id = foreign(addresses.user_id)", &schema)?;
 /// assert_eq!(cond.to_string(), "users.id = addresses.user_id");
 /// assert_eq!(cond.columns_with(Annotations::FOREIGN)[0].to_string(), "addresses.user_id");
 /// # Ok::<(), sqlrel::Error>(())
 /// ```
-pub fn parse_condition(schema: &Schema, text: &str) -> Result<Expr> {
-    let parsed = parse_sql_expr(text).map_err(|message| parse_error(text, message))?;
+pub fn parse_condition(text: &str, schema: &Schema) -> Result<Expr> {
+    let parsed = parse_sql_expr(text)?;
     Converter {
         schema,
         text,
@@ -45,24 +45,40 @@ pub fn parse_condition(schema: &Schema, text: &str) -> Result<Expr> {
 }
 
 /// Parses `text` as exactly one SQL expression.
-fn parse_sql_expr(text: &str) -> std::result::Result<sql::Expr, String> {
+fn parse_sql_expr(text: &str) -> Result<sql::Expr> {
     let dialect = GenericDialect {};
+    let what = || format!("condition {text:?}");
     let mut parser = Parser::new(&dialect)
         .try_with_sql(text)
-        .map_err(|e| e.to_string())?;
-    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+        .map_err(|e| Error::from_sql_parser(what(), &e))?;
+    let expr = parser
+        .parse_expr()
+        .map_err(|e| Error::from_sql_parser(what(), &e))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
-        return Err(format!("unexpected {} after the condition", next.token));
+        return Err(parse_error(
+            text,
+            format!("unexpected {} after the condition", next.token),
+            position(next.span),
+        ));
     }
     Ok(expr)
 }
 
-fn parse_error(text: &str, message: impl Into<String>) -> Error {
+fn parse_error(text: &str, message: impl Into<String>, position: Option<Position>) -> Error {
     Error::Parse {
         what: format!("condition {text:?}"),
         message: message.into(),
+        position,
     }
+}
+
+/// Where a node starts, when sqlparser recorded it.
+fn position(span: Span) -> Option<Position> {
+    (span.start.line > 0).then_some(Position {
+        line: span.start.line,
+        column: span.start.column,
+    })
 }
 
 /// How deeply a parsed condition may nest. Chains of one operator
@@ -95,14 +111,19 @@ fn chain<'e>(e: &'e sql::Expr, op: &BinaryOperator) -> Vec<&'e sql::Expr> {
 }
 
 impl Converter<'_> {
-    fn unsupported(&self, what: impl std::fmt::Display) -> Error {
-        parse_error(self.text, format!("unsupported expression: {what}"))
+    fn unsupported(&self, node: &impl Spanned, what: impl std::fmt::Display) -> Error {
+        parse_error(
+            self.text,
+            format!("unsupported expression: {what}"),
+            position(node.span()),
+        )
     }
 
     fn too_deep(&self) -> Error {
         parse_error(
             self.text,
             format!("the condition nests more than {MAX_DEPTH} levels deep"),
+            None,
         )
     }
 
@@ -124,10 +145,11 @@ impl Converter<'_> {
                 return Err(parse_error(
                     self.text,
                     format!("column '{}' must be qualified as table.column", ident.value),
+                    position(ident.span),
                 ));
             }
             sql::Expr::Nested(inner) => self.expr(inner)?,
-            sql::Expr::Value(v) => Expr::Value(self.value(&v.value, false)?),
+            sql::Expr::Value(v) => Expr::Value(self.value(v, false)?),
             sql::Expr::BinaryOp { op, .. } => self.binary_chain(e, op)?,
             sql::Expr::UnaryOp {
                 op: UnaryOperator::Not,
@@ -137,7 +159,7 @@ impl Converter<'_> {
                 op: UnaryOperator::Minus,
                 expr,
             } => match &**expr {
-                sql::Expr::Value(v) => Expr::Value(self.value(&v.value, true)?),
+                sql::Expr::Value(v) => Expr::Value(self.value(v, true)?),
                 other => match self.expr(other)? {
                     Expr::Value(Value::Int(i)) if i != i64::MIN => Expr::Value(Value::Int(-i)),
                     Expr::Value(Value::Float(x)) => Expr::Value(Value::Float(-x)),
@@ -178,7 +200,7 @@ impl Converter<'_> {
                 if *negated { e.not() } else { e }
             }
             sql::Expr::Function(f) => self.function(f)?,
-            other => return Err(self.unsupported(other)),
+            other => return Err(self.unsupported(other, other)),
         })
     }
 
@@ -205,7 +227,7 @@ impl Converter<'_> {
             BinaryOperator::Divide => BinaryOp::Div,
             BinaryOperator::Modulo => BinaryOp::Mod,
             BinaryOperator::StringConcat => BinaryOp::Concat,
-            other => return Err(self.unsupported(format!("operator {other}"))),
+            other => return Err(self.unsupported(e, format!("operator {other}"))),
         };
         if self.depth.get() + converted.len() > MAX_DEPTH {
             return Err(self.too_deep());
@@ -213,7 +235,7 @@ impl Converter<'_> {
         let mut operands = converted.into_iter();
         let first = operands
             .next()
-            .ok_or_else(|| self.unsupported("empty operator chain"))?;
+            .ok_or_else(|| self.unsupported(e, "empty operator chain"))?;
         Ok(operands.fold(first, |acc, next| acc.binary(op, next)))
     }
 
@@ -228,14 +250,14 @@ impl Converter<'_> {
                     .iter()
                     .map(|arg| match arg {
                         sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => self.expr(e),
-                        other => Err(self.unsupported(other)),
+                        other => Err(self.unsupported(f, other)),
                     })
                     .collect::<Result<Vec<_>>>()?
             }
-            other => return Err(self.unsupported(other)),
+            other => return Err(self.unsupported(f, other)),
         };
         if f.filter.is_some() || f.over.is_some() || !f.within_group.is_empty() {
-            return Err(self.unsupported(f));
+            return Err(self.unsupported(f, f));
         }
         let marker = match name.to_ascii_lowercase().as_str() {
             "foreign" => Some(Annotations::FOREIGN),
@@ -247,6 +269,7 @@ impl Converter<'_> {
             (Some(_), Err(_)) => Err(parse_error(
                 self.text,
                 format!("{name}() takes exactly one expression"),
+                position(f.span()),
             )),
             (None, Ok(args)) => Ok(Expr::func(name, args)),
             (None, Err(args)) => Ok(Expr::func(name, args)),
@@ -255,9 +278,10 @@ impl Converter<'_> {
 
     /// A literal; `negative` when it follows a unary minus, so that
     /// `-9223372036854775808` stays an integer.
-    fn value(&self, v: &sql::Value, negative: bool) -> Result<Value> {
+    fn value(&self, v: &sql::ValueWithSpan, negative: bool) -> Result<Value> {
         let sign = if negative { "-" } else { "" };
-        Ok(match v {
+        let at = position(v.span);
+        Ok(match &v.value {
             sql::Value::Number(n, _) => match format!("{sign}{n}").parse::<i64>() {
                 Ok(i) => Value::Int(i),
                 Err(_) => {
@@ -266,35 +290,50 @@ impl Converter<'_> {
                         .ok()
                         .filter(|x| x.is_finite())
                         .ok_or_else(|| {
-                            parse_error(self.text, format!("number {sign}{n} is out of range"))
+                            parse_error(self.text, format!("number {sign}{n} is out of range"), at)
                         })?;
                     Value::Float(x)
                 }
             },
-            _ if negative => return Err(self.unsupported(format!("-{v}"))),
+            other if negative => {
+                return Err(parse_error(
+                    self.text,
+                    format!("unsupported expression: -{other}"),
+                    at,
+                ));
+            }
             sql::Value::SingleQuotedString(s) => Value::Text(s.clone()),
             sql::Value::Boolean(b) => Value::Bool(*b),
             sql::Value::Null => Value::Null,
-            other => return Err(self.unsupported(other)),
+            other => {
+                return Err(parse_error(
+                    self.text,
+                    format!("unsupported expression: {other}"),
+                    at,
+                ));
+            }
         })
     }
 
-    /// Resolves `table.column` or `namespace.table.column`.
+    /// Resolves `table.column` or `namespace.table.column`; unknown names
+    /// are reported with their place in the text.
     fn column(&self, parts: &[sql::Ident]) -> Result<ColumnRef> {
-        let (column, table_parts) = parts
-            .split_last()
-            .ok_or_else(|| parse_error(self.text, "empty column name"))?;
+        let at = parts.first().and_then(|p| position(p.span));
+        let written = || {
+            parts
+                .iter()
+                .map(|p| p.value.as_str())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        let Some((column, table_parts)) = parts.split_last() else {
+            return Err(parse_error(self.text, "empty column name", at));
+        };
         if table_parts.is_empty() || table_parts.len() > 2 {
             return Err(parse_error(
                 self.text,
-                format!(
-                    "'{}' is not a table.column reference",
-                    parts
-                        .iter()
-                        .map(|p| p.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(".")
-                ),
+                format!("'{}' is not a table.column reference", written()),
+                at,
             ));
         }
         let table_name = table_parts
@@ -302,7 +341,13 @@ impl Converter<'_> {
             .map(|p| p.value.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        let table = self.schema.table(&table_name)?;
-        self.schema.table_column(table, &column.value)
+        let found = self
+            .schema
+            .table(&table_name)
+            .and_then(|table| self.schema.table_column(table, &column.value));
+        found.map_err(|e| {
+            let place = at.map(|p| format!(" at {p}")).unwrap_or_default();
+            e.context(format!("in condition {:?}{place}", self.text))
+        })
     }
 }

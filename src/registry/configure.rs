@@ -99,7 +99,7 @@ fn columns(schema: &Schema, names: &[String]) -> Result<Vec<ColumnRef>> {
 fn condition(schema: &Schema, condition: Option<&Condition>) -> Result<Option<Expr>> {
     Ok(match condition {
         None => None,
-        Some(Condition::Text(text)) => Some(parse_condition(schema, text)?),
+        Some(Condition::Text(text)) => Some(parse_condition(text, schema)?),
         Some(Condition::Expr(expr)) => {
             check_own_columns(schema, expr)?;
             Some(expr.clone())

@@ -339,7 +339,13 @@ impl SchemaBuilder {
             return Err(owner.invalid("a foreign key needs at least one column"));
         }
         let columns = owner.column_ids(&fk.columns)?;
-        let referred_table = find_table(self.entries(), &fk.referred_table)?;
+        let referred_table = find_table(self.entries(), &fk.referred_table).map_err(|e| {
+            e.context(format!(
+                "foreign key ({}) of table '{}'",
+                fk.columns.join(", "),
+                owner.qualified_name()
+            ))
+        })?;
         let referred = &self.tables[referred_table.index()];
         let referred_columns = if fk.referred_columns.is_empty() {
             referred.column_ids(&referred.primary_key)?

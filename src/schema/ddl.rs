@@ -3,8 +3,9 @@
 //! Understood: column types and `NOT NULL`; `PRIMARY KEY`, `UNIQUE` and
 //! `REFERENCES t(c)` on a column; table-level `PRIMARY KEY`, `UNIQUE` and
 //! `FOREIGN KEY` constraints (named or not, composite); `ALTER TABLE ... ADD
-//! [CONSTRAINT ...] FOREIGN KEY / UNIQUE / PRIMARY KEY`. Indexes and views
-//! are skipped; any other statement is an error.
+//! [CONSTRAINT ...] FOREIGN KEY / UNIQUE / PRIMARY KEY` and `ADD COLUMN`.
+//! Statements that do not describe tables (INSERT, CREATE INDEX, SET, ...)
+//! are skipped.
 
 use sqlparser::ast::{
     self as sql, AlterTableOperation, ColumnOption, DataType, ObjectName, Statement,
@@ -41,13 +42,37 @@ impl Schema {
         Self::from_ddl_with_dialect(ddl, &GenericDialect {})
     }
 
+    /// Builds a schema from DDL written for one of sqlrel's dialects
+    /// (sqlparser's `PostgreSqlDialect`, `MySqlDialect` or `SQLiteDialect`),
+    /// e.g. `pg_dump --schema-only` output or MySQL's backtick-quoted names.
+    ///
+    /// ```
+    /// use sqlrel::query::Dialect;
+    /// use sqlrel::schema::Schema;
+    ///
+    /// let schema = Schema::from_ddl_for(
+    ///     "CREATE TABLE `order` (`id` INT PRIMARY KEY, `user` INT);",
+    ///     Dialect::MySql,
+    /// )?;
+    /// assert_eq!(schema.table("order")?.columns()[1].name(), "user");
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    pub fn from_ddl_for(ddl: &str, dialect: crate::query::Dialect) -> Result<Schema> {
+        use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+        match dialect {
+            crate::query::Dialect::Postgres => {
+                Self::from_ddl_with_dialect(ddl, &PostgreSqlDialect {})
+            }
+            crate::query::Dialect::MySql => Self::from_ddl_with_dialect(ddl, &MySqlDialect {}),
+            crate::query::Dialect::Sqlite => Self::from_ddl_with_dialect(ddl, &SQLiteDialect {}),
+        }
+    }
+
     /// Builds a schema from DDL text parsed with the given sqlparser dialect
     /// (e.g. `PostgreSqlDialect` for `pg_dump` output).
     pub fn from_ddl_with_dialect(ddl: &str, dialect: &dyn Dialect) -> Result<Schema> {
-        let statements = Parser::parse_sql(dialect, ddl).map_err(|e| Error::Parse {
-            what: "DDL".to_owned(),
-            message: e.to_string(),
-        })?;
+        let statements =
+            Parser::parse_sql(dialect, ddl).map_err(|e| Error::from_sql_parser("DDL", &e))?;
         let mut builder = SchemaBuilder::new();
         for statement in &statements {
             apply_statement(&mut builder, statement)?;
@@ -60,6 +85,7 @@ fn ddl_error(message: impl Into<String>) -> Error {
     Error::Parse {
         what: "DDL".to_owned(),
         message: message.into(),
+        position: None,
     }
 }
 
@@ -73,33 +99,25 @@ fn apply_statement(builder: &mut SchemaBuilder, statement: &Statement) -> Result
             let (namespace, name) = split_name(&alter.name)?;
             let id = find_table(builder.entries(), &qualify(namespace.as_deref(), &name))?;
             let table = &mut builder.tables[id.index()];
+            // Added columns and constraints matter; OWNER TO, SET ... and
+            // the like hold nothing the catalog keeps.
             for operation in &alter.operations {
                 match operation {
                     AlterTableOperation::AddConstraint { constraint, .. } => {
                         add_constraint(table, constraint)?
                     }
-                    other => {
-                        return Err(ddl_error(format!(
-                            "unsupported ALTER TABLE operation: {other}"
-                        )));
+                    AlterTableOperation::AddColumn { column_def, .. } => {
+                        add_column(table, column_def)?
                     }
+                    _ => {}
                 }
             }
             Ok(())
         }
-        Statement::CreateIndex(_) | Statement::CreateView(_) => Ok(()),
-        other => Err(ddl_error(format!(
-            "unsupported statement (only CREATE TABLE and ALTER TABLE are read): {}",
-            first_words(&other.to_string())
-        ))),
+        // Data, queries, indexes, views, drops, session settings: nothing
+        // that describes a table.
+        _ => Ok(()),
     }
-}
-
-fn first_words(text: &str) -> String {
-    text.split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `namespace.table` or `table`.
