@@ -9,5 +9,6 @@ pub mod query;
 pub mod registry;
 pub mod relationship;
 pub mod schema;
+pub mod sql_text;
 
 pub use error::{Error, ErrorKind, Position, Result};

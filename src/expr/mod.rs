@@ -24,7 +24,7 @@
 
 mod annotation;
 mod display;
-mod parse;
+pub(crate) mod parse;
 mod value;
 mod visit;
 

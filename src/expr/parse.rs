@@ -10,9 +10,9 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Span, Token};
 
-use super::{Annotations, BinaryOp, Expr, Value};
+use super::{Annotations, BinaryOp, Expr, FromItem, Value};
 use crate::error::{Error, Position, Result};
-use crate::schema::{ColumnRef, Schema};
+use crate::schema::Schema;
 
 /// Parses a condition written in SQL against `schema`.
 ///
@@ -36,12 +36,16 @@ use crate::schema::{ColumnRef, Schema};
 /// ```
 pub fn parse_condition(text: &str, schema: &Schema) -> Result<Expr> {
     let parsed = parse_sql_expr(text)?;
-    Converter {
-        schema,
-        text,
-        depth: std::cell::Cell::new(0),
-    }
-    .expr(&parsed)
+    Converter::new(schema, text).expr(&parsed)
+}
+
+/// Handles function calls the expression layer does not know, such as
+/// relationship calls (`users.addresses.any(...)`) in relationship-aware
+/// SQL text.
+pub(crate) trait CallHook {
+    /// `Some(result)` when the call is the hook's, `None` to read it as an
+    /// ordinary SQL function.
+    fn call(&self, f: &sql::Function, reader: &Converter<'_>) -> Option<Result<Expr>>;
 }
 
 /// Parses `text` as exactly one SQL expression.
@@ -87,10 +91,14 @@ fn position(span: Span) -> Option<Position> {
 /// traversal of the expression far from the stack's end.
 pub const MAX_DEPTH: usize = 128;
 
-struct Converter<'a> {
+/// Reads sqlparser expressions into [`Expr`]s against a schema, with table
+/// aliases in scope and an optional [`CallHook`].
+pub(crate) struct Converter<'a> {
     schema: &'a Schema,
     text: &'a str,
     depth: std::cell::Cell<usize>,
+    aliases: &'a [(String, FromItem)],
+    hook: Option<&'a dyn CallHook>,
 }
 
 /// The operands of a left-deep chain of `op` (`a op b op c` gives
@@ -110,7 +118,56 @@ fn chain<'e>(e: &'e sql::Expr, op: &BinaryOperator) -> Vec<&'e sql::Expr> {
     operands
 }
 
-impl Converter<'_> {
+impl<'a> Converter<'a> {
+    pub(crate) fn new(schema: &'a Schema, text: &'a str) -> Self {
+        Converter {
+            schema,
+            text,
+            depth: std::cell::Cell::new(0),
+            aliases: &[],
+            hook: None,
+        }
+    }
+
+    /// Table aliases in scope: `alias.column` reads the column through the
+    /// alias.
+    pub(crate) fn with_aliases(mut self, aliases: &'a [(String, FromItem)]) -> Self {
+        self.aliases = aliases;
+        self
+    }
+
+    /// A hook for calls the expression layer does not know.
+    pub(crate) fn with_hook(mut self, hook: &'a dyn CallHook) -> Self {
+        self.hook = Some(hook);
+        self
+    }
+
+    /// The aliases in scope.
+    pub(crate) fn aliases(&self) -> &'a [(String, FromItem)] {
+        self.aliases
+    }
+
+    /// A parse error about `node`, at its place in the text.
+    pub(crate) fn error_at(&self, node: &impl Spanned, message: impl Into<String>) -> Error {
+        parse_error(self.text, message, position(node.span()))
+    }
+
+    /// A literal (`5`, `-1.5`, `'x'`, `TRUE`, `NULL`), for named arguments.
+    pub(crate) fn literal(&self, e: &sql::Expr) -> Result<Value> {
+        match e {
+            sql::Expr::Value(v) => self.value(v, false),
+            sql::Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr,
+            } => match &**expr {
+                sql::Expr::Value(v) => self.value(v, true),
+                other => Err(self.error_at(other, "expected a literal value")),
+            },
+            sql::Expr::Nested(inner) => self.literal(inner),
+            other => Err(self.error_at(other, "expected a literal value")),
+        }
+    }
+
     fn unsupported(&self, node: &impl Spanned, what: impl std::fmt::Display) -> Error {
         parse_error(
             self.text,
@@ -127,7 +184,7 @@ impl Converter<'_> {
         )
     }
 
-    fn expr(&self, e: &sql::Expr) -> Result<Expr> {
+    pub(crate) fn expr(&self, e: &sql::Expr) -> Result<Expr> {
         let depth = self.depth.get() + 1;
         if depth > MAX_DEPTH {
             return Err(self.too_deep());
@@ -140,7 +197,7 @@ impl Converter<'_> {
 
     fn expr_at_depth(&self, e: &sql::Expr) -> Result<Expr> {
         Ok(match e {
-            sql::Expr::CompoundIdentifier(parts) => Expr::col(self.column(parts)?),
+            sql::Expr::CompoundIdentifier(parts) => self.column(parts)?,
             sql::Expr::Identifier(ident) => {
                 return Err(parse_error(
                     self.text,
@@ -240,6 +297,9 @@ impl Converter<'_> {
     }
 
     fn function(&self, f: &sql::Function) -> Result<Expr> {
+        if let Some(result) = self.hook.and_then(|hook| hook.call(f, self)) {
+            return result;
+        }
         let name = f.name.to_string();
         let args = match &f.args {
             sql::FunctionArguments::None => Vec::new(),
@@ -315,9 +375,9 @@ impl Converter<'_> {
         })
     }
 
-    /// Resolves `table.column` or `namespace.table.column`; unknown names
-    /// are reported with their place in the text.
-    fn column(&self, parts: &[sql::Ident]) -> Result<ColumnRef> {
+    /// Resolves `alias.column`, `table.column` or `namespace.table.column`;
+    /// unknown names are reported with their place in the text.
+    fn column(&self, parts: &[sql::Ident]) -> Result<Expr> {
         let at = parts.first().and_then(|p| position(p.span));
         let written = || {
             parts
@@ -329,6 +389,15 @@ impl Converter<'_> {
         let Some((column, table_parts)) = parts.split_last() else {
             return Err(parse_error(self.text, "empty column name", at));
         };
+        let in_text = |e: Error| {
+            let place = at.map(|p| format!(" at {p}")).unwrap_or_default();
+            e.context(format!("in condition {:?}{place}", self.text))
+        };
+        if let [alias] = table_parts
+            && let Some((_, item)) = self.aliases.iter().find(|(name, _)| *name == alias.value)
+        {
+            return item.col(&column.value).map_err(in_text);
+        }
         if table_parts.is_empty() || table_parts.len() > 2 {
             return Err(parse_error(
                 self.text,
@@ -341,13 +410,10 @@ impl Converter<'_> {
             .map(|p| p.value.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        let found = self
-            .schema
+        self.schema
             .table(&table_name)
-            .and_then(|table| self.schema.table_column(table, &column.value));
-        found.map_err(|e| {
-            let place = at.map(|p| format!(" at {p}")).unwrap_or_default();
-            e.context(format!("in condition {:?}{place}", self.text))
-        })
+            .and_then(|table| self.schema.table_column(table, &column.value))
+            .map(Expr::col)
+            .map_err(in_text)
     }
 }

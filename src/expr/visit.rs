@@ -113,14 +113,29 @@ impl Expr {
     /// and carry none of `skip`, through `alias` (SQLAlchemy's
     /// `ClauseAdapter` with an `exclude_fn`). `None` leaves them on the
     /// table itself.
+    ///
+    /// A subquery that has the table itself (unaliased) in its FROM list
+    /// shadows it: columns inside it name that FROM item and are left
+    /// alone, as SQL scoping reads them.
     pub fn read_through(&mut self, table: TableId, alias: Option<&TableAlias>, skip: Annotations) {
         let Some(alias) = alias else { return };
-        self.for_each_column_mut(&mut |c| {
-            if c.alias.is_none() && c.column.table_id() == table && !c.annotations.intersects(skip)
-            {
-                c.alias = Some(alias.clone());
+        match self {
+            Expr::Column(c) => {
+                if c.alias.is_none()
+                    && c.column.table_id() == table
+                    && !c.annotations.intersects(skip)
+                {
+                    c.alias = Some(alias.clone());
+                }
             }
-        });
+            Expr::Exists(q) | Expr::Subquery(q)
+                if q.from
+                    .iter()
+                    .any(|f| f.alias.is_none() && f.table.id() == table) => {}
+            other => {
+                other.for_each_child_mut(&mut |child| child.read_through(table, Some(alias), skip))
+            }
+        }
     }
 
     /// Whether any column carries all of `annotations`.

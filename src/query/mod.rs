@@ -19,7 +19,47 @@ use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement, Sqlite
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
+pub(crate) use render::Placeholders;
 use render::Renderer;
+
+/// The SQL text of one predicate for `dialect`: values inlined, or written
+/// as placeholders (numbering on from those already collected) and
+/// collected into `placeholders`.
+pub(crate) fn predicate_sql(
+    expr: &Expr,
+    dialect: Dialect,
+    mut placeholders: Option<&mut Placeholders>,
+) -> Result<String> {
+    let mut renderer = Renderer::for_expr(expr, Some(dialect));
+    if let Some(p) = placeholders.as_deref_mut() {
+        renderer = renderer.with_placeholders(std::mem::take(p));
+    }
+    let rendered = renderer.expr(expr);
+    if let (Some(p), Some(back)) = (placeholders, renderer.take_placeholders()) {
+        *p = back;
+    }
+    let rendered = renderer
+        .finish(rendered)
+        .map_err(|e| in_dialect(e, dialect))?;
+    // sea-query renders statements, not bare expressions: render the
+    // predicate as a WHERE clause and keep what follows the keyword.
+    const PREFIX: &str = "SELECT 1 WHERE ";
+    let stmt = sea_query::Query::select()
+        .expr(sea_query::Expr::Custom("1".into()))
+        .and_where(rendered)
+        .take();
+    let sql = match dialect {
+        Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
+        Dialect::MySql => stmt.to_string(MysqlQueryBuilder),
+        Dialect::Sqlite => stmt.to_string(SqliteQueryBuilder),
+    };
+    sql.strip_prefix(PREFIX)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::Render {
+            dialect: dialect.to_string(),
+            message: format!("unexpected statement shape: {sql}"),
+        })
+}
 
 fn in_dialect(e: Error, dialect: Dialect) -> Error {
     match e {

@@ -25,6 +25,18 @@ pub(crate) struct Renderer<'a> {
     root: Option<Root<'a>>,
     dialect: Option<Dialect>,
     error: Option<Error>,
+    placeholders: Option<Placeholders>,
+}
+
+/// Values written as placeholders into custom SQL text (for statements
+/// sqlrel splices into text it did not build), numbered across several
+/// renderings.
+#[derive(Debug, Default)]
+pub(crate) struct Placeholders {
+    /// `$1, $2, ...` when true, `?` otherwise.
+    pub(crate) numbered: bool,
+    /// The values, in placeholder order.
+    pub(crate) values: Vec<Value>,
 }
 
 #[derive(Clone, Copy)]
@@ -112,6 +124,35 @@ impl<'a> Renderer<'a> {
             .name(id, table, |candidate| reserved.contains(&candidate))
     }
 
+    /// Writes values as placeholders collected in `placeholders` instead of
+    /// binding them through sea-query.
+    pub(crate) fn with_placeholders(mut self, placeholders: Placeholders) -> Self {
+        self.placeholders = Some(placeholders);
+        self
+    }
+
+    /// The placeholders' values, after rendering.
+    pub(crate) fn take_placeholders(&mut self) -> Option<Placeholders> {
+        self.placeholders.take()
+    }
+
+    fn value(&mut self, v: &Value) -> sq::Expr {
+        match &mut self.placeholders {
+            None => sq::Expr::Value(value(v)),
+            Some(p) => {
+                p.values.push(v.clone());
+                let mark = if p.numbered {
+                    format!("${}", p.values.len())
+                } else {
+                    "?".to_owned()
+                };
+                // A keyword is written as is and, unlike custom SQL, never
+                // parenthesized.
+                sq::Expr::Keyword(Keyword::Custom(DynIden::from(mark)))
+            }
+        }
+    }
+
     /// Records the first error; conversion goes on with a placeholder and
     /// the caller reports the error (keeps the hot path free of `Result`
     /// values, which are large here).
@@ -159,7 +200,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn expr(&mut self, e: &Expr) -> sq::Expr {
         match e {
             Expr::Column(c) => self.column(c),
-            Expr::Value(v) => sq::Expr::Value(value(v)),
+            Expr::Value(v) => self.value(v),
             Expr::Binary(b) if b.op != BinaryOp::Concat => {
                 let left = self.expr(&b.left);
                 binary(left, bin_oper(b.op), self.expr(&b.right))

@@ -290,3 +290,16 @@ impl Engine for MySql {
             .collect())
     }
 }
+
+/// A sqlrel value as the sea-query value the engines bind.
+pub fn value(v: &sqlrel::expr::Value) -> SqValue {
+    use sqlrel::expr::Value as V;
+    match v {
+        V::Null => SqValue::String(None),
+        V::Bool(b) => SqValue::Bool(Some(*b)),
+        V::Int(i) => SqValue::BigInt(Some(*i)),
+        V::Float(x) => SqValue::Double(Some(*x)),
+        V::Text(s) => SqValue::String(Some(s.clone())),
+        V::Bytes(b) => SqValue::Bytes(Some(b.clone())),
+    }
+}
