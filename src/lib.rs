@@ -6,6 +6,8 @@ pub mod error;
 pub mod expr;
 mod intern;
 pub mod query;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod reflect;
 pub mod registry;
 pub mod relationship;
 pub mod schema;

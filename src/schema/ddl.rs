@@ -171,7 +171,10 @@ fn add_column(table: &mut TableBuilder, def: &sql::ColumnDef) -> Result<()> {
         match &option.option {
             ColumnOption::NotNull => column = column.not_null(),
             ColumnOption::PrimaryKey(_) => set_primary_key(table, vec![name.clone()])?,
-            ColumnOption::Unique(_) => table.push_unique(None, vec![name.clone()]),
+            ColumnOption::Unique(u) => table.push_unique(
+                option.name.as_ref().or(u.name.as_ref()).map(|n| n.value.clone()),
+                vec![name.clone()],
+            ),
             ColumnOption::ForeignKey(fk) => {
                 let mut def = ForeignKeyDef::new(
                     [name.clone()],
