@@ -85,6 +85,8 @@ pub enum Error {
     Context {
         /// Where, e.g. `relationship #2 (users.addresses)`.
         context: String,
+        /// The relationship (`table.name`) the place belongs to, if any.
+        relationship: Option<String>,
         /// What went wrong there.
         error: Box<Error>,
     },
@@ -446,6 +448,10 @@ impl Error {
             | Error::BackPopulatesMissing { relationship, .. }
             | Error::InvalidRequest { relationship, .. }
             | Error::MissingValue { relationship, .. } => Some(relationship),
+            Error::Context {
+                relationship: Some(relationship),
+                ..
+            } => Some(relationship),
             Error::Context { error, .. } => error.relationship(),
             _ => None,
         }
@@ -463,6 +469,17 @@ impl Error {
     pub fn context(self, context: impl Into<String>) -> Error {
         Error::Context {
             context: context.into(),
+            relationship: None,
+            error: Box::new(self),
+        }
+    }
+
+    /// This error with `context` around it, belonging to the relationship
+    /// `key` (`table.name`), which [`Error::relationship`] then reports.
+    pub fn context_for(self, context: impl Into<String>, key: impl Into<String>) -> Error {
+        Error::Context {
+            context: context.into(),
+            relationship: Some(key.into()),
             error: Box::new(self),
         }
     }

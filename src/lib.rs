@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod automap;
 pub mod comparator;
 pub mod error;
 pub mod expr;

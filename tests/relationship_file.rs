@@ -97,7 +97,9 @@ fn in_entry<'e>(e: &'e Error, context: &str) -> &'e Error {
         "message {e} does not start with {context}"
     );
     match e {
-        Error::Context { context: c, error } => {
+        Error::Context {
+            context: c, error, ..
+        } => {
             assert_eq!(c, context);
             error
         }

@@ -32,6 +32,7 @@ mod configure;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::automap::{AutomapNaming, Naming};
 use crate::error::{Error, Result};
 use crate::relationship::{Relationship, RelationshipConfig};
 use crate::schema::{Schema, TableId};
@@ -41,6 +42,7 @@ use crate::schema::{Schema, TableId};
 pub struct RegistryBuilder {
     schema: Arc<Schema>,
     configs: Vec<RelationshipConfig>,
+    automap: Option<AutomapNaming>,
 }
 
 impl RegistryBuilder {
@@ -56,15 +58,38 @@ impl RegistryBuilder {
         self
     }
 
-    /// The declarations so far.
+    /// The declarations so far (without the ones automap generates at
+    /// [`configure`](Self::configure)).
     pub fn configs(&self) -> &[RelationshipConfig] {
         &self.configs
     }
 
+    /// Also generates relationships from the schema's foreign keys, with
+    /// SQLAlchemy's default names (see [`crate::automap`]). Declared
+    /// relationships win: a generated relationship whose name a declared
+    /// relationship or backref already uses on its table is skipped.
+    pub fn automap(self) -> Self {
+        self.automap_with(crate::automap::DefaultNaming)
+    }
+
+    /// Like [`automap`](Self::automap), with names chosen by `naming`.
+    pub fn automap_with(mut self, naming: impl Naming + Send + Sync + 'static) -> Self {
+        self.automap = Some(AutomapNaming(Arc::new(naming)));
+        self
+    }
+
     /// Resolves every relationship (backrefs included) in declaration
-    /// order. The first failure is returned and no registry is built.
+    /// order, the generated ones (see [`automap`](Self::automap)) after
+    /// the declared ones. The first failure is returned and no registry is
+    /// built.
     pub fn configure(self) -> Result<Registry> {
-        let relationships = configure::configure(&self.schema, &self.configs)?;
+        let relationships = match &self.automap {
+            Some(naming) => {
+                let configs = crate::automap::merge(&self.schema, &*naming.0, &self.configs)?;
+                configure::configure(&self.schema, &configs)?
+            }
+            None => configure::configure(&self.schema, &self.configs)?,
+        };
         Ok(Registry::new(self.schema, relationships))
     }
 }
@@ -84,6 +109,7 @@ impl Registry {
         RegistryBuilder {
             schema: schema.into(),
             configs: Vec::new(),
+            automap: None,
         }
     }
 

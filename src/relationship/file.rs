@@ -222,8 +222,12 @@ pub fn parse(text: &str) -> Result<Vec<RelationshipConfig>> {
 /// [`configure`](crate::registry::RegistryBuilder::configure).
 pub fn validate(configs: &[RelationshipConfig], schema: &Schema) -> Result<()> {
     for (i, config) in configs.iter().enumerate() {
-        validate_one(schema, config, &configs[..i], configs)
-            .map_err(|e| e.context(entry_label(i, Some(&config.table), Some(&config.name))))?;
+        validate_one(schema, config, &configs[..i], configs).map_err(|e| {
+            e.context_for(
+                entry_label(i, Some(&config.table), Some(&config.name)),
+                config.key(),
+            )
+        })?;
     }
     Ok(())
 }
@@ -266,8 +270,12 @@ pub fn to_toml(configs: &[RelationshipConfig]) -> Result<String> {
         if i > 0 {
             out.push('\n');
         }
-        write_entry(&mut out, config)
-            .map_err(|e| e.context(entry_label(i, Some(&config.table), Some(&config.name))))?;
+        write_entry(&mut out, config).map_err(|e| {
+            e.context_for(
+                entry_label(i, Some(&config.table), Some(&config.name)),
+                config.key(),
+            )
+        })?;
     }
     Ok(out)
 }

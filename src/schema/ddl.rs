@@ -172,7 +172,11 @@ fn add_column(table: &mut TableBuilder, def: &sql::ColumnDef) -> Result<()> {
             ColumnOption::NotNull => column = column.not_null(),
             ColumnOption::PrimaryKey(_) => set_primary_key(table, vec![name.clone()])?,
             ColumnOption::Unique(u) => table.push_unique(
-                option.name.as_ref().or(u.name.as_ref()).map(|n| n.value.clone()),
+                option
+                    .name
+                    .as_ref()
+                    .or(u.name.as_ref())
+                    .map(|n| n.value.clone()),
                 vec![name.clone()],
             ),
             ColumnOption::ForeignKey(fk) => {
