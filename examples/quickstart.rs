@@ -1,126 +1,125 @@
-//! sqlrel's main job on the embedded default, SQLite: describe tables,
-//! declare relationships, write relationship predicates, render them and run
-//! them.
+//! sqlrel in five minutes, on the embedded default (SQLite, bundled:
+//! nothing to install).
+//!
+//! The example creates an SQLite database from a shop schema
+//! (`examples/data/shop.sql`), seeds it, lets automap derive the
+//! relationships from the foreign keys, then writes six relationship queries
+//! twice — with the Rust API and as relationship-aware SQL text — prints
+//! their SQL for PostgreSQL, MySQL and SQLite, and runs them on SQLite.
 //!
 //! Run: `cargo run --example quickstart`
 
 use sqlrel::comparator::Row;
+use sqlrel::expr::Expr;
 use sqlrel::query::{Dialect, Order, Select};
 use sqlrel::registry::Registry;
-use sqlrel::relationship::{Backref, RelationshipConfig};
 use sqlrel::schema::Schema;
+use sqlrel::sql_text::expand_sql;
 
-const DDL: &str = "
-    CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-    CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);
-    CREATE TABLE groups (id INTEGER PRIMARY KEY, name TEXT);
-    CREATE TABLE memberships (user_id INTEGER REFERENCES users(id), group_id INTEGER REFERENCES groups(id));
-    CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id), name TEXT);
-";
+const SCHEMA: &str = include_str!("data/shop.sql");
+const SEED: &str = include_str!("data/shop_seed.sql");
 
-const DATA: &str = "
-    INSERT INTO users VALUES (1, 'alice'), (2, 'bob'), (3, 'carol');
-    INSERT INTO addresses VALUES (1, 1, 'alice@example.com'), (2, 2, 'bob@elsewhere.org'), (3, 2, 'bob@example.com');
-    INSERT INTO groups VALUES (1, 'admins'), (2, 'staff');
-    INSERT INTO memberships VALUES (1, 1), (1, 2), (3, 2);
-    INSERT INTO nodes VALUES (1, NULL, 'root'), (2, 1, 'child'), (3, 2, 'grandchild');
-";
+/// One query, written both ways.
+struct Query {
+    title: &'static str,
+    table: &'static str,
+    predicate: Expr,
+    text: &'static str,
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let schema = Schema::from_ddl(DDL)?;
-    let registry = Registry::builder(schema)
-        .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
-        .relationship(
-            RelationshipConfig::new("groups", "members", "users")
-                .secondary("memberships")
-                .backref("groups"),
-        )
-        .relationship(
-            RelationshipConfig::new("nodes", "children", "nodes")
-                .backref(Backref::new("parent").remote_side(["nodes.id"])),
-        )
-        .configure()?;
-    let s = registry.schema();
+    // 1. The database and the schema.
+    let db = rusqlite::Connection::open_in_memory()?;
+    db.execute_batch(SCHEMA)?;
+    db.execute_batch(SEED)?;
+    let schema = Schema::from_ddl_for(SCHEMA, Dialect::Sqlite)?;
 
-    println!("Relationships:");
-    for rel in registry.relationships() {
+    // 2. Relationships: automap derives them from the foreign keys.
+    let registry = Registry::builder(schema).automap().configure()?;
+    println!("{} relationships:", registry.relationships().len());
+    let mut keys: Vec<_> = registry.relationships().collect();
+    keys.sort_by_key(|r| r.key().to_owned());
+    for rel in keys {
         println!(
-            "  {:<18} {:<12} {}",
+            "  {:<42} {:<13} {}",
             rel.key(),
             rel.direction().as_str(),
             rel.primaryjoin()
         );
     }
 
-    let db = rusqlite::Connection::open_in_memory()?;
-    db.execute_batch(DDL)?;
-    db.execute_batch(DATA)?;
-
+    // 3. Queries, with the Rust API and as SQL text.
+    let s = registry.schema();
+    let rel = |key: &str| registry.relationship(key);
     let queries = [
-        (
-            "users with an address at example.com",
-            "users",
-            registry
-                .relationship("users.addresses")?
-                .any(s.col("addresses.email")?.like("%@example.com"))?,
-        ),
-        (
-            "users without any address",
-            "users",
-            registry.relationship("users.addresses")?.any(None)?.not(),
-        ),
-        (
-            "addresses of users named bob",
-            "addresses",
-            registry
-                .relationship("addresses.user")?
-                .has(s.col("users.name")?.eq("bob"))?,
-        ),
-        (
-            "groups that contain user 3",
-            "groups",
-            registry
-                .relationship("groups.members")?
-                .contains(&Row::new().with("id", 3))?,
-        ),
-        (
-            "root nodes",
-            "nodes",
-            registry.relationship("nodes.parent")?.is_none()?,
-        ),
-        (
-            "nodes whose parent has a parent",
-            "nodes",
-            registry
-                .relationship("nodes.parent")?
-                .has(registry.relationship("nodes.parent")?.is_not_none()?)?,
-        ),
+        Query {
+            title: "customers with an order shipped to Berlin",
+            table: "customers",
+            predicate: rel("customers.orders_collection")?
+                .any(rel("orders.shipping_address")?.has(s.col("addresses.city")?.eq("Berlin"))?)?,
+            text: "customers.orders_collection.any(orders.shipping_address.has(addresses.city = 'Berlin'))",
+        },
+        Query {
+            title: "customers who never ordered",
+            table: "customers",
+            predicate: rel("customers.orders_collection")?.any(None)?.not(),
+            text: "NOT customers.orders_collection.any()",
+        },
+        Query {
+            title: "products in the Books category",
+            table: "products",
+            predicate: rel("products.categories_collection")?
+                .any(s.col("categories.name")?.eq("Books"))?,
+            text: "products.categories_collection.any(categories.name = 'Books')",
+        },
+        Query {
+            title: "employees without a manager",
+            table: "employees",
+            predicate: rel("employees.employees")?.is_none()?,
+            text: "employees.employees.is_none()",
+        },
+        Query {
+            title: "orders with an item of SKU B-1",
+            table: "orders",
+            predicate: rel("orders.order_items_collection")?
+                .any(rel("order_items.products")?.has(s.col("products.sku")?.eq("B-1"))?)?,
+            text: "orders.order_items_collection.any(order_items.products.has(products.sku = 'B-1'))",
+        },
+        Query {
+            title: "categories that contain product 4",
+            table: "categories",
+            predicate: rel("categories.products_collection")?
+                .contains(&Row::new().with("id", 4))?,
+            text: "categories.products_collection.contains(id => 4)",
+        },
     ];
 
-    for (title, table, predicate) in queries {
-        let id = s.col(&format!("{table}.id"))?;
-        let select = Select::from(s.table(table)?)
+    for q in queries {
+        let id = s.col(&format!("{}.id", q.table))?;
+        let select = Select::from(s.table(q.table)?)
             .column(id.clone())
-            .filter(predicate)
+            .filter(q.predicate)
             .order_by(id, Order::Asc);
-        let (sql, values) = select.build(Dialect::Sqlite)?;
-        let params: Vec<rusqlite::types::Value> = values
-            .0
-            .iter()
-            .map(|v| match v {
-                sea_query::Value::BigInt(Some(i)) => rusqlite::types::Value::Integer(*i),
-                sea_query::Value::String(Some(s)) => rusqlite::types::Value::Text(s.clone()),
-                _ => rusqlite::types::Value::Null,
-            })
-            .collect();
-        let mut stmt = db.prepare(&sql)?;
-        let ids: Vec<i64> = stmt
-            .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        println!(
-            "\n{title}:\n  {}\n  -> {table} {ids:?}",
-            select.to_string(Dialect::Sqlite)?
+        let text = format!(
+            "SELECT {t}.id FROM {t} WHERE {} ORDER BY {t}.id",
+            q.text,
+            t = q.table
         );
+        println!("\n{}\n  text:       {text}", q.title);
+        for dialect in Dialect::ALL {
+            println!("  {:<10}  {}", dialect.as_str(), select.to_string(dialect)?);
+        }
+        let from_text = expand_sql(&registry, &text, Dialect::Sqlite)?;
+        let rows = ids(&db, &select.to_string(Dialect::Sqlite)?)?;
+        let rows_from_text = ids(&db, &from_text)?;
+        assert_eq!(rows, rows_from_text, "the Rust API and the SQL text agree");
+        println!("  rows:       {} {rows:?}", q.table);
     }
     Ok(())
+}
+
+fn ids(db: &rusqlite::Connection, sql: &str) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = db.prepare(sql)?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
 }

@@ -23,6 +23,16 @@ run_tests() {
 }
 args=("$@")
 
+# Graphviz's `dot` checks the CLI's DOT output (tests/cli.rs).
+if ! command -v dot >/dev/null; then
+    if ((EUID != 0)); then
+        die "missing graphviz; install with: sudo apt-get install graphviz"
+    fi
+    echo "Installing graphviz..." >&2
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphviz
+fi
+
 if [[ -n ${DATABASE_URL:-} && -n ${MYSQL_URL:-} ]]; then
     echo "Using existing servers: PostgreSQL at ${DATABASE_URL##*@}, MariaDB at ${MYSQL_URL##*@}" >&2
     run_tests exec

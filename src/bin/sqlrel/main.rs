@@ -1,0 +1,176 @@
+//! `sqlrel`: inspect a schema's relationships and expand relationship-aware
+//! SQL text, from the command line.
+
+mod inspect;
+mod source;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use sqlrel::query::Dialect;
+use sqlrel::sql_text::{expand_sql, expand_sql_with_params};
+
+use source::Source;
+
+#[derive(Parser)]
+#[command(
+    name = "sqlrel",
+    version,
+    about = "Relationship-aware SQL: inspect relationships and expand relationship calls into SQL",
+    after_help = "Examples:\n  sqlrel inspect --schema shop.sql --automap --format json\n  sqlrel sql --schema shop.sql --relationships rels.toml --dialect sqlite \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any()\""
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every configured relationship (backrefs included).
+    #[command(
+        after_help = "Example:\n  sqlrel inspect --schema shop.sql --automap --format mermaid"
+    )]
+    Inspect {
+        #[command(flatten)]
+        source: Source,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Expand relationship calls in a SELECT into SQL for a dialect.
+    #[command(
+        after_help = "Example:\n  sqlrel sql --schema shop.sql --automap --dialect postgres --params \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any(orders.total > 100)\""
+    )]
+    Sql {
+        #[command(flatten)]
+        source: Source,
+        /// Target dialect.
+        #[arg(long, value_enum, default_value_t = DialectArg::Postgres)]
+        dialect: DialectArg,
+        /// Print {"sql": ..., "params": [...]} with placeholders instead of
+        /// SQL with values inlined.
+        #[arg(long)]
+        params: bool,
+        /// The relationship-aware SELECT.
+        query: String,
+    },
+}
+
+/// Output formats of `inspect`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// A readable table.
+    Text,
+    /// DESIGN.md's JSON contract.
+    Json,
+    /// A Mermaid erDiagram.
+    Mermaid,
+    /// A Graphviz digraph.
+    Dot,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DialectArg {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::MySql,
+            DialectArg::Sqlite => Dialect::Sqlite,
+        }
+    }
+}
+
+/// Why the tool stops: an input or configuration problem (status 2) or an
+/// I/O problem (status 1).
+pub(crate) enum Failure {
+    Sqlrel(sqlrel::Error),
+    Io(String),
+}
+
+impl From<sqlrel::Error> for Failure {
+    fn from(e: sqlrel::Error) -> Self {
+        Failure::Sqlrel(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json_errors = matches!(
+        cli.command,
+        Command::Inspect {
+            format: Format::Json,
+            ..
+        }
+    ) || matches!(cli.command, Command::Sql { params: true, .. });
+    match run(cli) {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(output.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                // A closed pipe (`sqlrel ... | head`) is not worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sqlrel: cannot write the output: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(Failure::Io(message)) => {
+            eprintln!("sqlrel: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Sqlrel(e)) => {
+            if json_errors {
+                let error = json!({"error": {
+                    "kind": e.kind().as_str(),
+                    "relationship": e.relationship(),
+                    "message": e.to_string(),
+                }});
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&error).unwrap_or_default()
+                );
+            } else {
+                eprintln!("sqlrel: {e}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<String, Failure> {
+    match cli.command {
+        Command::Inspect { source, format } => {
+            let registry = source.registry()?;
+            Ok(inspect::render(&registry, format))
+        }
+        Command::Sql {
+            source,
+            dialect,
+            params,
+            query,
+        } => {
+            let registry = source.registry()?;
+            let dialect = Dialect::from(dialect);
+            if params {
+                let (sql, values) = expand_sql_with_params(&registry, &query, dialect)?;
+                let params: Vec<serde_json::Value> =
+                    values.iter().map(inspect::value_json).collect();
+                Ok(format!("{}\n", json!({"sql": sql, "params": params})))
+            } else {
+                Ok(format!("{}\n", expand_sql(&registry, &query, dialect)?))
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Where the schema and the relationships come from: `--schema` (DDL) or
+//! `--db` (reflection), `--relationships` (TOML) and/or `--automap`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use sqlrel::query::Dialect;
+use sqlrel::registry::Registry;
+use sqlrel::relationship::file;
+use sqlrel::schema::Schema;
+
+use crate::Failure;
+
+#[derive(Args)]
+pub(crate) struct Source {
+    /// DDL file describing the tables (CREATE TABLE / ALTER TABLE).
+    #[arg(
+        long,
+        value_name = "FILE.sql",
+        required_unless_present = "db",
+        conflicts_with = "db"
+    )]
+    schema: Option<PathBuf>,
+    /// SQL dialect the DDL file is written in.
+    #[arg(long, value_enum, default_value_t = DdlDialect::Generic)]
+    ddl_dialect: DdlDialect,
+    /// A live database to reflect: sqlite:PATH or postgres://user@host/db.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// PostgreSQL schema to reflect (repeatable; default: public).
+    #[arg(long = "db-schema", value_name = "NAME")]
+    db_schemas: Vec<String>,
+    /// TOML relationship file (see the project's DESIGN.md).
+    #[arg(long, value_name = "FILE.toml")]
+    relationships: Option<PathBuf>,
+    /// Generate relationships from the foreign keys (SQLAlchemy's automap);
+    /// relationships from --relationships win over generated ones.
+    #[arg(long)]
+    automap: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DdlDialect {
+    Generic,
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+impl Source {
+    fn schema(&self) -> Result<Schema, Failure> {
+        if let Some(path) = &self.schema {
+            let ddl = read(path)?;
+            let schema = match self.ddl_dialect {
+                DdlDialect::Generic => Schema::from_ddl(&ddl),
+                DdlDialect::Postgres => Schema::from_ddl_for(&ddl, Dialect::Postgres),
+                DdlDialect::Mysql => Schema::from_ddl_for(&ddl, Dialect::MySql),
+                DdlDialect::Sqlite => Schema::from_ddl_for(&ddl, Dialect::Sqlite),
+            };
+            return schema
+                .map_err(|e| Failure::Sqlrel(e.context(format!("in {}", path.display()))));
+        }
+        let url = self.db.as_deref().unwrap_or_default();
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            if !Path::new(path).exists() {
+                return Err(Failure::Io(format!("no SQLite database at {path}")));
+            }
+            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = rusqlite::Connection::open_with_flags(path, flags)
+                .map_err(|e| Failure::Io(format!("cannot open {path}: {e}")))?;
+            return Ok(sqlrel::reflect::sqlite(&conn)?);
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut client = postgres::Client::connect(url, postgres::NoTls)
+                .map_err(|e| Failure::Io(format!("cannot connect to {url}: {e}")))?;
+            let schemas: Vec<&str> = if self.db_schemas.is_empty() {
+                vec!["public"]
+            } else {
+                self.db_schemas.iter().map(String::as_str).collect()
+            };
+            return Ok(sqlrel::reflect::postgres(&mut client, &schemas)?);
+        }
+        Err(Failure::Sqlrel(sqlrel::Error::InvalidArgument {
+            message: format!("--db must be sqlite:PATH or postgres://..., not {url:?}"),
+        }))
+    }
+
+    /// The configured registry.
+    pub(crate) fn registry(&self) -> Result<Registry, Failure> {
+        let schema = self.schema()?;
+        let configs = match &self.relationships {
+            Some(path) => {
+                let text = read(path)?;
+                file::load(&text, &schema)
+                    .map_err(|e| Failure::Sqlrel(e.context(format!("in {}", path.display()))))?
+            }
+            None => Vec::new(),
+        };
+        let mut builder = Registry::builder(schema);
+        for config in configs {
+            builder.add_relationship(config);
+        }
+        if self.automap {
+            builder = builder.automap();
+        }
+        Ok(builder.configure()?)
+    }
+}
