@@ -225,10 +225,9 @@ fn add_constraint(table: &mut TableBuilder, constraint: &TableConstraint) -> Res
     match constraint {
         TableConstraint::PrimaryKey(pk) => set_primary_key(table, index_columns(&pk.columns)?)?,
         TableConstraint::Unique(u) => {
-            table.push_unique(
-                u.name.as_ref().map(|n| n.value.clone()),
-                index_columns(&u.columns)?,
-            );
+            // MySQL writes `UNIQUE KEY name (...)`: the name is the index's.
+            let name = u.name.as_ref().or(u.index_name.as_ref());
+            table.push_unique(name.map(|n| n.value.clone()), index_columns(&u.columns)?);
         }
         TableConstraint::ForeignKey(fk) => {
             let mut def = ForeignKeyDef::new(
