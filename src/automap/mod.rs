@@ -92,6 +92,7 @@
 
 mod naming;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -179,6 +180,28 @@ struct Plan<'s> {
     schema: &'s Schema,
     mapped: Vec<bool>,
     associations: Vec<(TableId, usize, usize)>,
+    /// Checked names ([`table_name`], [`column_name`]) by table index (and
+    /// column index), so each is looked up in the schema once, not once per
+    /// relationship that uses it.
+    names: RefCell<Vec<CheckedNames>>,
+}
+
+/// The checked names of one table and its columns.
+#[derive(Default)]
+struct CheckedNames {
+    table: Option<String>,
+    columns: Vec<CheckedColumn>,
+}
+
+/// What is known of a column's name.
+#[derive(Clone, Default)]
+enum CheckedColumn {
+    #[default]
+    Unchecked,
+    /// It names the column (see [`Plan::check_column`]).
+    Checked,
+    /// It names the column and reads so.
+    Written(String),
 }
 
 impl<'s> Plan<'s> {
@@ -193,11 +216,103 @@ impl<'s> Plan<'s> {
                 mapped.push(!table.primary_key().is_empty());
             }
         }
+        let mut names = Vec::new();
+        names.resize_with(mapped.len(), CheckedNames::default);
         Plan {
             schema,
             mapped,
             associations,
+            names: RefCell::new(names),
         }
+    }
+
+    /// Checks [`table_name`] once per table.
+    fn check_table(&self, table: &Table) -> Result<()> {
+        self.with_table_name(table, |_| ())
+    }
+
+    /// [`table_name`], looked up once per table.
+    fn table_name(&self, table: &Table) -> Result<String> {
+        self.with_table_name(table, str::to_owned)
+    }
+
+    fn with_table_name<T>(&self, table: &Table, f: impl FnOnce(&str) -> T) -> Result<T> {
+        let mut names = self.names.borrow_mut();
+        let Some(slot) = names.get_mut(table.id().index()) else {
+            return table_name(self.schema, table).map(|name| f(&name));
+        };
+        if slot.table.is_none() {
+            slot.table = Some(table_name(self.schema, table)?);
+        }
+        Ok(f(slot.table.as_deref().unwrap_or_default()))
+    }
+
+    /// Checks [`column_name`] once per column.
+    ///
+    /// When no name involved contains a dot, `table.column` is split at its
+    /// only dot by [`Schema::column`], so it names this column exactly when
+    /// the table's own name names this table ([`check_table`](Self::check_table),
+    /// checked once per table) and the column exists (column names are
+    /// unique in a table): no text is written or looked up.
+    fn check_column(&self, table: &Arc<Table>, column: ColumnId) -> Result<()> {
+        let known = self
+            .names
+            .borrow()
+            .get(table.id().index())
+            .and_then(|slot| slot.columns.get(column.index()))
+            .is_some_and(|c| !matches!(c, CheckedColumn::Unchecked));
+        if known {
+            return Ok(());
+        }
+        let plain = |name: &str| !name.contains('.');
+        let simple = table.namespace().is_none_or(plain)
+            && plain(table.name())
+            && table.column(column).is_some_and(|c| plain(c.name()));
+        if simple && self.check_table(table).is_ok() {
+            let mut names = self.names.borrow_mut();
+            if let Some(slot) = names.get_mut(table.id().index()) {
+                if slot.columns.is_empty() {
+                    slot.columns
+                        .resize(table.columns().len(), CheckedColumn::Unchecked);
+                }
+                if let Some(slot) = slot.columns.get_mut(column.index()) {
+                    *slot = CheckedColumn::Checked;
+                }
+            }
+            return Ok(());
+        }
+        self.with_column_name(table, column, |_| ())
+    }
+
+    /// [`column_name`], looked up once per column.
+    fn column_name(&self, table: &Arc<Table>, column: ColumnId) -> Result<String> {
+        self.with_column_name(table, column, str::to_owned)
+    }
+
+    fn with_column_name<T>(
+        &self,
+        table: &Arc<Table>,
+        column: ColumnId,
+        f: impl FnOnce(&str) -> T,
+    ) -> Result<T> {
+        let mut names = self.names.borrow_mut();
+        let slot = names.get_mut(table.id().index()).and_then(|slot| {
+            if slot.columns.is_empty() {
+                slot.columns
+                    .resize(table.columns().len(), CheckedColumn::Unchecked);
+            }
+            slot.columns.get_mut(column.index())
+        });
+        let Some(slot) = slot else {
+            return column_name(self.schema, table, column).map(|name| f(&name));
+        };
+        if let CheckedColumn::Written(name) = slot {
+            return Ok(f(name));
+        }
+        let name = column_name(self.schema, table, column)?;
+        let result = f(&name);
+        *slot = CheckedColumn::Written(name);
+        Ok(result)
     }
 
     fn is_mapped(&self, id: TableId) -> bool {
@@ -218,11 +333,15 @@ fn association(table: &Table) -> Option<(usize, usize)> {
     if fks.len() != 2 {
         return None;
     }
-    let covered: HashSet<ColumnId> = fks.iter().flat_map(|fk| fk.columns()).copied().collect();
-    let all: HashSet<ColumnId> = (0..table.columns().len())
-        .map(|i| ColumnId(i as u32))
-        .collect();
-    (covered == all).then_some((0, 1))
+    let mut covered = vec![false; table.columns().len()];
+    for &column in fks.iter().flat_map(|fk| fk.columns()) {
+        // A column id of another table would make the sets differ.
+        match covered.get_mut(column.index()) {
+            Some(seen) => *seen = true,
+            None => return None,
+        }
+    }
+    covered.iter().all(|&seen| seen).then_some((0, 1))
 }
 
 /// A self-referential foreign key that links no row to another in a way a
@@ -360,7 +479,9 @@ fn generate(plan: &Plan<'_>, naming: &dyn Naming) -> Result<Vec<Pair>> {
 /// Applies the rules that hold for every [`Naming`]: no empty names, no
 /// name equal to a column of its table, no name generated twice on a table.
 fn deduplicate(plan: &Plan<'_>, pairs: &mut [Pair]) -> Result<()> {
-    let mut used: HashMap<TableId, HashSet<String>> = HashMap::new();
+    // Names generated so far, by table index.
+    let mut used: Vec<HashSet<String>> = Vec::new();
+    used.resize_with(plan.mapped.len(), HashSet::new);
     for pair in pairs.iter_mut() {
         for (table_id, name) in [
             (pair.parent, &mut pair.forward),
@@ -376,7 +497,7 @@ fn deduplicate(plan: &Plan<'_>, pairs: &mut [Pair]) -> Result<()> {
             while table.column_id(name).is_some() {
                 name.push('_');
             }
-            let taken = used.entry(table_id).or_default();
+            let taken = &mut used[table_id.index()];
             if taken.contains(name.as_str()) {
                 let base = name.clone();
                 let mut n = 2usize;
@@ -485,122 +606,236 @@ impl<'c> Declared<'c> {
     }
 }
 
-/// The declarations to configure: `explicit` (some linked by
-/// `back_populates` to generated relationships) followed by the generated
-/// ones that no declaration overrides.
+/// A relationship automap generates, with its tables and columns already
+/// resolved: what [`to_config`](Self::to_config) writes as a
+/// [`RelationshipConfig`] (names checked to resolve to these very tables
+/// and columns), handed to `configure` without the round trip through
+/// names.
+#[derive(Debug)]
+pub(crate) struct Generated {
+    pub(crate) name: String,
+    pub(crate) parent: Arc<Table>,
+    pub(crate) target: Arc<Table>,
+    pub(crate) secondary: Option<Arc<Table>>,
+    pub(crate) primaryjoin: Expr,
+    pub(crate) secondaryjoin: Option<Expr>,
+    pub(crate) foreign_keys: Vec<ColumnRef>,
+    pub(crate) remote_side: Vec<ColumnRef>,
+    pub(crate) uselist: Option<bool>,
+    pub(crate) backref: Option<Box<Backref>>,
+    pub(crate) back_populates: Option<String>,
+}
+
+impl Generated {
+    /// The relationship `name` of `parent` to `target` joined by
+    /// `primaryjoin`, with nothing else set.
+    fn new(name: &str, parent: &Arc<Table>, target: &Arc<Table>, primaryjoin: Expr) -> Self {
+        Generated {
+            name: name.to_owned(),
+            parent: Arc::clone(parent),
+            target: Arc::clone(target),
+            secondary: None,
+            primaryjoin,
+            secondaryjoin: None,
+            foreign_keys: Vec::new(),
+            remote_side: Vec::new(),
+            uselist: None,
+            backref: None,
+            back_populates: None,
+        }
+    }
+
+    /// `parent.name`, as [`RelationshipConfig::key`] writes it.
+    pub(crate) fn key(&self) -> String {
+        format!("{}.{}", self.parent.qualified_name(), self.name)
+    }
+
+    /// The declaration as [`relationships`] returns it.
+    fn to_config(&self, plan: &Plan<'_>) -> Result<RelationshipConfig> {
+        let mut config = RelationshipConfig::new(
+            plan.table_name(&self.parent)?,
+            self.name.clone(),
+            plan.table_name(&self.target)?,
+        );
+        if let Some(secondary) = &self.secondary {
+            config = config.secondary(plan.table_name(secondary)?);
+        }
+        config = config.primaryjoin(self.primaryjoin.clone());
+        if let Some(sj) = &self.secondaryjoin {
+            config = config.secondaryjoin(sj.clone());
+        }
+        let names = |columns: &[ColumnRef]| {
+            columns
+                .iter()
+                .map(|c| plan.column_name(c.table_arc(), c.column_id()))
+                .collect::<Result<Vec<_>>>()
+        };
+        if !self.foreign_keys.is_empty() {
+            config = config.foreign_keys(names(&self.foreign_keys)?);
+        }
+        if !self.remote_side.is_empty() {
+            config = config.remote_side(names(&self.remote_side)?);
+        }
+        if let Some(uselist) = self.uselist {
+            config = config.uselist(uselist);
+        }
+        if let Some(backref) = &self.backref {
+            config = config.backref((**backref).clone());
+        }
+        if let Some(name) = &self.back_populates {
+            config = config.back_populates(name.clone());
+        }
+        Ok(config)
+    }
+}
+
+/// A declaration to configure: written by the user, or generated.
+#[derive(Debug)]
+// Nearly every declaration of a large registry is generated: those stay
+// inline, the few written by the user are boxed.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Declaration {
+    Declared(Box<RelationshipConfig>),
+    Generated(Generated),
+}
+
+impl Declaration {
+    /// `table.name`, for messages.
+    pub(crate) fn key(&self) -> String {
+        match self {
+            Declaration::Declared(config) => config.key(),
+            Declaration::Generated(generated) => generated.key(),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Declaration::Declared(config) => &config.name,
+            Declaration::Generated(generated) => &generated.name,
+        }
+    }
+
+    pub(crate) fn backref(&self) -> Option<&Backref> {
+        match self {
+            Declaration::Declared(config) => config.backref.as_ref(),
+            Declaration::Generated(generated) => generated.backref.as_deref(),
+        }
+    }
+
+    pub(crate) fn back_populates(&self) -> Option<&str> {
+        match self {
+            Declaration::Declared(config) => config.back_populates.as_deref(),
+            Declaration::Generated(generated) => generated.back_populates.as_deref(),
+        }
+    }
+}
+
+/// The declarations to configure, as [`RelationshipConfig`]s: `explicit`
+/// (some linked by `back_populates` to generated relationships) followed
+/// by the generated ones that no declaration overrides.
 pub(crate) fn merge(
     schema: &Schema,
     naming: &dyn Naming,
     explicit: &[RelationshipConfig],
 ) -> Result<Vec<RelationshipConfig>> {
     let plan = Plan::new(schema);
-    let pairs = generate(&plan, naming)?;
-    let declared = Declared::new(schema, explicit);
-    let mut out: Vec<RelationshipConfig> = explicit.to_vec();
-    let mut generated = Vec::new();
+    declarations_with(&plan, naming, explicit)?
+        .into_iter()
+        .map(|declaration| match declaration {
+            Declaration::Declared(config) => Ok(*config),
+            Declaration::Generated(generated) => generated.to_config(&plan),
+        })
+        .collect()
+}
+
+/// [`merge`] without writing the generated declarations as names.
+pub(crate) fn declarations(
+    schema: &Schema,
+    naming: &dyn Naming,
+    explicit: &[RelationshipConfig],
+) -> Result<Vec<Declaration>> {
+    declarations_with(&Plan::new(schema), naming, explicit)
+}
+
+fn declarations_with(
+    plan: &Plan<'_>,
+    naming: &dyn Naming,
+    explicit: &[RelationshipConfig],
+) -> Result<Vec<Declaration>> {
+    let pairs = generate(plan, naming)?;
+    let declared = Declared::new(plan.schema, explicit);
+    let mut out: Vec<Declaration> = Vec::with_capacity(explicit.len() + pairs.len());
+    out.extend(
+        explicit
+            .iter()
+            .map(|config| Declaration::Declared(Box::new(config.clone()))),
+    );
+    let mut generated = Vec::with_capacity(pairs.len());
     for pair in &pairs {
         let forward_taken = declared.is_taken(pair.parent, &pair.forward);
         let reverse_taken = declared.is_taken(pair.target, &pair.reverse);
         if forward_taken && reverse_taken {
             continue;
         }
-        let (forward, reverse) = configs(&plan, pair)?;
+        let (mut forward, reverse) = sides(plan, pair, forward_taken)?;
         if !forward_taken && !reverse_taken {
-            generated.push(forward.with_backref(reverse));
-        } else if forward_taken {
-            // SQLAlchemy: the declared side gets back_populates, the
-            // generated reverse points back at it.
-            let mut reverse = reverse.into_config(pair.target, pair.parent, &plan)?;
+            let mut backref = Backref::new(reverse.name);
+            if let Some(uselist) = reverse.uselist {
+                backref = backref.uselist(uselist);
+            }
+            forward.backref = Some(Box::new(backref));
+            generated.push(forward);
+        } else if let Some(mut reverse) = reverse.standalone {
+            // The forward side is declared. SQLAlchemy: the declared side
+            // gets back_populates, the generated reverse points back at it.
             if let Some(i) = declared.linkable(pair.parent, &pair.forward, pair.target) {
-                out[i] = out[i].clone().back_populates(pair.reverse.clone());
-                reverse = reverse.back_populates(pair.forward.clone());
+                link(&mut out[i], &pair.reverse);
+                reverse.back_populates = Some(pair.forward.clone());
             }
             generated.push(reverse);
         } else {
-            let mut forward = forward.config;
             if let Some(i) = declared.linkable(pair.target, &pair.reverse, pair.parent) {
-                out[i] = out[i].clone().back_populates(pair.forward.clone());
-                forward = forward.back_populates(pair.reverse.clone());
+                link(&mut out[i], &pair.forward);
+                forward.back_populates = Some(pair.reverse.clone());
             }
             generated.push(forward);
         }
     }
-    out.extend(generated);
+    out.extend(generated.into_iter().map(Declaration::Generated));
     Ok(out)
 }
 
-/// The forward declaration, without backref.
-struct Forward {
-    config: RelationshipConfig,
-}
-
-impl Forward {
-    fn with_backref(self, reverse: Reverse) -> RelationshipConfig {
-        let mut backref = Backref::new(reverse.name);
-        if let Some(uselist) = reverse.uselist {
-            backref = backref.uselist(uselist);
-        }
-        self.config.backref(backref)
+/// Sets `back_populates` on a declared relationship.
+fn link(declaration: &mut Declaration, name: &str) {
+    if let Declaration::Declared(config) = declaration {
+        config.back_populates = Some(name.to_owned());
     }
 }
 
-/// What the reverse side needs beyond what a backref derives.
+/// The reverse side of a pair: what its backref needs and, when asked for,
+/// the reverse as a declaration of its own.
 struct Reverse {
     name: String,
     uselist: Option<bool>,
-    foreign_keys: Vec<String>,
-    primaryjoin: Option<Expr>,
-    secondaryjoin: Option<Expr>,
-    secondary: Option<String>,
+    standalone: Option<Generated>,
 }
 
-impl Reverse {
-    /// The reverse as a declaration of its own (when the forward side is
-    /// declared explicitly): SQLAlchemy's standalone `relationship()` with
-    /// `foreign_keys` (or the swapped joins of a many-to-many).
-    fn into_config(
-        self,
-        parent: TableId,
-        target: TableId,
-        plan: &Plan<'_>,
-    ) -> Result<RelationshipConfig> {
-        let schema = plan.schema;
-        let mut config = RelationshipConfig::new(
-            table_name(schema, plan.table(parent)?)?,
-            self.name,
-            table_name(schema, plan.table(target)?)?,
-        );
-        if let Some(secondary) = self.secondary {
-            config = config.secondary(secondary);
-        }
-        if let Some(pj) = self.primaryjoin {
-            config = config.primaryjoin(pj);
-        }
-        if let Some(sj) = self.secondaryjoin {
-            config = config.secondaryjoin(sj);
-        }
-        if !self.foreign_keys.is_empty() {
-            config = config.foreign_keys(self.foreign_keys);
-        }
-        if let Some(uselist) = self.uselist {
-            config = config.uselist(uselist);
-        }
-        Ok(config)
-    }
-}
-
-/// The two declarations of a pair, with SQLAlchemy's
-/// `generate_relationship` arguments.
-fn configs(plan: &Plan<'_>, pair: &Pair) -> Result<(Forward, Reverse)> {
+/// The two sides of a pair, with SQLAlchemy's `generate_relationship`
+/// arguments: the forward declaration (without backref) and the reverse;
+/// with `standalone`, the reverse also as a declaration of its own
+/// (SQLAlchemy's standalone `relationship()` with `foreign_keys`, or the
+/// swapped joins of a many-to-many), for when the forward side is declared
+/// explicitly.
+///
+/// The names the declarations are written with (see
+/// [`Generated::to_config`]) are checked here.
+fn sides(plan: &Plan<'_>, pair: &Pair, standalone: bool) -> Result<(Generated, Reverse)> {
     let schema = plan.schema;
     let parent = plan.table(pair.parent)?;
     let target = plan.table(pair.target)?;
-    let mut config = RelationshipConfig::new(
-        table_name(schema, parent)?,
-        pair.forward.clone(),
-        table_name(schema, target)?,
-    );
-    let reverse = match pair.link {
+    plan.check_table(parent)?;
+    plan.check_table(target)?;
+    let (forward, uselist, standalone) = match pair.link {
         Link::ForeignKey {
             table,
             fk,
@@ -611,26 +846,32 @@ fn configs(plan: &Plan<'_>, pair: &Pair) -> Result<(Forward, Reverse)> {
             let foreign_keys = fk
                 .columns()
                 .iter()
-                .map(|&c| column_name(schema, table, c))
+                .map(|&c| {
+                    plan.check_column(table, c)?;
+                    Ok(ColumnRef::new(Arc::clone(table), c))
+                })
                 .collect::<Result<Vec<_>>>()?;
             let remote_side = fk
                 .referred_columns()
                 .iter()
-                .map(|&c| column_name(schema, target, c))
+                .map(|&c| {
+                    plan.check_column(target, c)?;
+                    Ok(ColumnRef::new(Arc::clone(target), c))
+                })
                 .collect::<Result<Vec<_>>>()?;
             let primaryjoin = fk_join(schema, table, fk)?;
-            config = config
-                .primaryjoin(primaryjoin.clone())
-                .foreign_keys(foreign_keys.clone())
-                .remote_side(remote_side);
-            Reverse {
-                name: pair.reverse.clone(),
-                uselist: one_to_one.then_some(false),
+            let uselist = one_to_one.then_some(false);
+            let standalone = standalone.then(|| Generated {
+                foreign_keys: foreign_keys.clone(),
+                uselist,
+                ..Generated::new(&pair.reverse, target, parent, primaryjoin.clone())
+            });
+            let forward = Generated {
                 foreign_keys,
-                primaryjoin: Some(primaryjoin),
-                secondaryjoin: None,
-                secondary: None,
-            }
+                remote_side,
+                ..Generated::new(&pair.forward, parent, target, primaryjoin)
+            };
+            (forward, uselist, standalone)
         }
         Link::ManyToMany {
             secondary,
@@ -640,20 +881,25 @@ fn configs(plan: &Plan<'_>, pair: &Pair) -> Result<(Forward, Reverse)> {
             let secondary = plan.table(secondary)?;
             let primaryjoin = fk_join(schema, secondary, &secondary.foreign_keys()[local_fk])?;
             let secondaryjoin = fk_join(schema, secondary, &secondary.foreign_keys()[remote_fk])?;
-            let secondary_name = table_name(schema, secondary)?;
-            config = config
-                .secondary(secondary_name.clone())
-                .primaryjoin(primaryjoin.clone())
-                .secondaryjoin(secondaryjoin.clone());
-            Reverse {
-                name: pair.reverse.clone(),
-                uselist: None,
-                foreign_keys: Vec::new(),
-                primaryjoin: Some(secondaryjoin),
-                secondaryjoin: Some(primaryjoin),
-                secondary: Some(secondary_name),
-            }
+            plan.check_table(secondary)?;
+            // The reverse joins the other way: the joins swap.
+            let standalone = standalone.then(|| Generated {
+                secondary: Some(Arc::clone(secondary)),
+                secondaryjoin: Some(primaryjoin.clone()),
+                ..Generated::new(&pair.reverse, target, parent, secondaryjoin.clone())
+            });
+            let forward = Generated {
+                secondary: Some(Arc::clone(secondary)),
+                secondaryjoin: Some(secondaryjoin),
+                ..Generated::new(&pair.forward, parent, target, primaryjoin)
+            };
+            (forward, None, standalone)
         }
     };
-    Ok((Forward { config }, reverse))
+    let reverse = Reverse {
+        name: pair.reverse.clone(),
+        uselist,
+        standalone,
+    };
+    Ok((forward, reverse))
 }

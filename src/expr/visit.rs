@@ -164,11 +164,11 @@ impl Expr {
     pub fn visit_binary_product(&self, f: &mut impl FnMut(BinaryOp, &ColumnExpr, &ColumnExpr)) {
         match self {
             Expr::Binary(b) if b.op.is_comparison() => {
-                let (mut left, mut right) = (Vec::new(), Vec::new());
+                let (mut left, mut right) = (Operands::default(), Operands::default());
                 b.left.product_operands(&mut left, f);
                 b.right.product_operands(&mut right, f);
-                for l in &left {
-                    for r in &right {
+                for l in left.iter() {
+                    for r in right.iter() {
                         f(b.op, l, r);
                     }
                 }
@@ -182,7 +182,7 @@ impl Expr {
     /// comparisons to `f` instead of collecting their columns.
     fn product_operands<'a>(
         &'a self,
-        out: &mut Vec<&'a ColumnExpr>,
+        out: &mut Operands<'a>,
         f: &mut impl FnMut(BinaryOp, &ColumnExpr, &ColumnExpr),
     ) {
         match self {
@@ -191,6 +191,32 @@ impl Expr {
             Expr::Exists(_) | Expr::Subquery(_) => {}
             other => other.for_each_child(&mut |child| child.product_operands(out, f)),
         }
+    }
+}
+
+/// The columns of one operand of a comparison, in order: nearly always one
+/// or two, kept inline (this runs for every comparison of every join
+/// condition a registry resolves).
+#[derive(Default)]
+struct Operands<'a> {
+    first: [Option<&'a ColumnExpr>; 2],
+    rest: Vec<&'a ColumnExpr>,
+}
+
+impl<'a> Operands<'a> {
+    fn push(&mut self, column: &'a ColumnExpr) {
+        match self.first.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(column),
+            None => self.rest.push(column),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a ColumnExpr> + '_ {
+        self.first
+            .iter()
+            .flatten()
+            .copied()
+            .chain(self.rest.iter().copied())
     }
 }
 

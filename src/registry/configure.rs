@@ -5,15 +5,15 @@
 //! backref, then link the reverse property and check both sides differ in
 //! direction.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
+use crate::automap::{Declaration, Generated};
 use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, parse_condition};
 use crate::relationship::join_condition::{JoinCondition, JoinInput};
-use crate::relationship::{
-    Backref, Condition, Direction, LazyClause, Relationship, RelationshipConfig,
-};
-use crate::schema::{ColumnRef, Schema, Table};
+use crate::relationship::{Backref, Condition, Direction, Relationship, RelationshipConfig};
+use crate::schema::{ColumnRef, Schema, Table, TableId};
 
 const ALL_MARKS: Annotations = Annotations::FOREIGN
     .with(Annotations::REMOTE)
@@ -36,19 +36,144 @@ struct Spec {
     back_populates: Option<String>,
 }
 
+/// Relationship names per table, each with the position of its
+/// declaration and of its resolved relationship.
+///
+/// Every lookup `configure` makes by table and name goes through this
+/// index instead of a scan of all declarations or all resolved
+/// relationships (which kept large schemas quadratic); declarations and
+/// resolved relationships share one entry per name, so that a name is
+/// looked up once for both and, once configured, the index serves the
+/// registry.
+#[derive(Debug, Default)]
+pub(super) struct Names(Vec<HashMap<String, Slot>>);
+
+/// The uses of one name on one table.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot {
+    declared: usize,
+    done: usize,
+}
+
+const NONE: usize = usize::MAX;
+
+impl Slot {
+    /// The position of the resolved relationship of this name.
+    pub(super) fn done(self) -> Option<usize> {
+        (self.done != NONE).then_some(self.done)
+    }
+
+    fn declared(self) -> Option<usize> {
+        (self.declared != NONE).then_some(self.declared)
+    }
+}
+
+impl Names {
+    /// An index for the tables of `schema`.
+    fn new(schema: &Schema) -> Self {
+        let mut tables = Vec::new();
+        tables.resize_with(schema.tables().len(), HashMap::new);
+        Names(tables)
+    }
+
+    /// Applies `f` to the entry of `name` on `table`, created empty if need
+    /// be (looked up before its key is allocated: most names are there
+    /// already, declared, when their relationship is resolved).
+    fn update<R>(&mut self, table: TableId, name: &str, f: impl FnOnce(&mut Slot) -> R) -> R {
+        if self.0.len() <= table.index() {
+            self.0.resize_with(table.index() + 1, HashMap::new);
+        }
+        let names = &mut self.0[table.index()];
+        if let Some(slot) = names.get_mut(name) {
+            return f(slot);
+        }
+        let mut slot = Slot {
+            declared: NONE,
+            done: NONE,
+        };
+        let result = f(&mut slot);
+        names.insert(name.to_owned(), slot);
+        result
+    }
+
+    /// Records the declaration at `position`; false when the name is
+    /// declared already.
+    fn declare(&mut self, table: TableId, name: &str, position: usize) -> bool {
+        self.update(table, name, |slot| {
+            if slot.declared != NONE {
+                return false;
+            }
+            slot.declared = position;
+            true
+        })
+    }
+
+    /// Records the resolved relationship at `position` (the first one, if
+    /// the name were resolved twice).
+    fn resolved(&mut self, table: TableId, name: &str, position: usize) {
+        self.update(table, name, |slot| {
+            if slot.done == NONE {
+                slot.done = position;
+            }
+        });
+    }
+
+    fn get(&self, table: TableId, name: &str) -> Option<Slot> {
+        self.0.get(table.index())?.get(name).copied()
+    }
+
+    /// The names of each table, by table index.
+    pub(super) fn into_inner(self) -> Vec<HashMap<String, Slot>> {
+        self.0
+    }
+}
+
+/// The resolved relationships so far, and the declarations.
+struct Done<'c> {
+    relationships: Vec<Relationship>,
+    declarations: &'c [Declaration],
+    names: Names,
+}
+
+impl Done<'_> {
+    fn push(&mut self, rel: Relationship) {
+        self.names
+            .resolved(rel.parent.id(), &rel.name, self.relationships.len());
+        self.relationships.push(rel);
+    }
+
+    /// The resolved relationship `name` of `table`.
+    fn get(&self, slot: Option<Slot>) -> Option<&Relationship> {
+        slot?.done().map(|i| &self.relationships[i])
+    }
+
+    /// The declaration of `name` on `table`.
+    fn declaration(&self, slot: Option<Slot>) -> Option<&Declaration> {
+        slot?.declared().map(|i| &self.declarations[i])
+    }
+}
+
+/// Resolves every declaration; the relationships (each declared one
+/// followed by its backref) and their index by parent table and name.
 pub(super) fn configure(
     schema: &Schema,
-    configs: &[RelationshipConfig],
-) -> Result<Vec<Relationship>> {
-    check_declarations(schema, configs)?;
-    let mut done: Vec<Relationship> = Vec::with_capacity(configs.len() * 2);
-    for config in configs {
-        let spec = spec_from_config(schema, config)?;
+    declarations: &[Declaration],
+) -> Result<(Vec<Relationship>, Names)> {
+    let mut done = Done {
+        relationships: Vec::with_capacity(declarations.len() * 2),
+        declarations,
+        names: check_declarations(schema, declarations)?,
+    };
+    for declaration in declarations {
+        let spec = match declaration {
+            Declaration::Declared(config) => spec_from_config(schema, config)?,
+            Declaration::Generated(generated) => spec_from_generated(generated),
+        };
         let mut rel = resolve(spec)?;
-        link_reverse(&rel, &done, schema, configs)?;
-        let backref = match &config.backref {
+        link_reverse(&rel, &done, schema)?;
+        let backref = match declaration.backref() {
             Some(backref) => {
-                let spec = backref_spec(schema, configs, &done, &rel, backref)?;
+                let spec = backref_spec(schema, &done, &rel, backref)?;
                 // Like SQLAlchemy's _generate_backref: the declaring side
                 // now back-populates the generated one.
                 rel.back_populates = Some(backref.name.clone());
@@ -59,37 +184,50 @@ pub(super) fn configure(
         done.push(rel);
         if let Some(spec) = backref {
             let rel = resolve(spec)?;
-            link_reverse(&rel, &done, schema, configs)?;
+            link_reverse(&rel, &done, schema)?;
             done.push(rel);
         }
     }
-    Ok(done)
+    Ok((done.relationships, done.names))
 }
 
 /// Checks made when relationships are declared, before any resolution.
-fn check_declarations(schema: &Schema, configs: &[RelationshipConfig]) -> Result<()> {
-    for (i, config) in configs.iter().enumerate() {
-        if config.backref.is_some() && config.back_populates.is_some() {
+fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<Names> {
+    let mut names = Names::new(schema);
+    for (i, declaration) in declarations.iter().enumerate() {
+        if declaration.backref().is_some() && declaration.back_populates().is_some() {
             return Err(Error::BackrefWithBackPopulates {
-                relationship: config.key(),
+                relationship: declaration.key(),
             });
         }
-        let table = schema.table(&config.table)?.id();
-        let duplicate = configs[..i].iter().any(|prev| {
-            prev.name == config.name && schema.table(&prev.table).is_ok_and(|t| t.id() == table)
-        });
-        if duplicate {
+        let table = match declaration {
+            Declaration::Declared(config) => schema.table(&config.table)?.id(),
+            Declaration::Generated(generated) => generated.parent.id(),
+        };
+        if !names.declare(table, declaration.name(), i) {
             return Err(Error::invalid(format!(
                 "relationship '{}' is declared twice",
-                config.key()
+                declaration.key()
             )));
         }
     }
-    Ok(())
+    Ok(names)
 }
 
+/// `namespace.table.name` or `table.name` (what `format!("{}.{name}",
+/// table.qualified_name())` writes, without the formatting machinery: it
+/// runs once per relationship).
 fn key_of(table: &Table, name: &str) -> String {
-    format!("{}.{name}", table.qualified_name())
+    let namespace = table.namespace().unwrap_or_default();
+    let mut key = String::with_capacity(namespace.len() + table.name().len() + name.len() + 2);
+    if let Some(namespace) = table.namespace() {
+        key.push_str(namespace);
+        key.push('.');
+    }
+    key.push_str(table.name());
+    key.push('.');
+    key.push_str(name);
+    key
 }
 
 fn columns(schema: &Schema, names: &[String]) -> Result<Vec<ColumnRef>> {
@@ -147,6 +285,26 @@ fn spec_from_config(schema: &Schema, config: &RelationshipConfig) -> Result<Spec
     })
 }
 
+/// A generated declaration's tables and columns are already this schema's
+/// (automap resolved them from it), so nothing is looked up by name.
+fn spec_from_generated(generated: &Generated) -> Spec {
+    Spec {
+        name: generated.name.clone(),
+        parent: Arc::clone(&generated.parent),
+        target: Arc::clone(&generated.target),
+        secondary: generated.secondary.clone(),
+        primaryjoin: Some(generated.primaryjoin.clone()),
+        secondaryjoin: generated.secondaryjoin.clone(),
+        foreign_keys: generated.foreign_keys.clone(),
+        remote_side: generated.remote_side.clone(),
+        uselist: generated.uselist,
+        viewonly: false,
+        order_by: Vec::new(),
+        backref_of: None,
+        back_populates: generated.back_populates.clone(),
+    }
+}
+
 /// Resolves the join condition and assembles the relationship.
 fn resolve(spec: Spec) -> Result<Relationship> {
     let key = key_of(&spec.parent, &spec.name);
@@ -169,11 +327,11 @@ fn resolve(spec: Spec) -> Result<Relationship> {
         direction: jc.direction,
         uselist: spec.uselist.unwrap_or(jc.direction != Direction::ManyToOne),
         viewonly: spec.viewonly,
-        lazy: LazyClause::build(&jc, false),
-        reverse_lazy: LazyClause::build(&jc, true),
-        foreign_key_columns: jc.columns_with(Annotations::FOREIGN),
-        remote_side: jc.columns_with(Annotations::REMOTE),
-        local_columns: jc.columns_with(Annotations::LOCAL),
+        lazy: OnceLock::new(),
+        reverse_lazy: OnceLock::new(),
+        foreign_key_columns: OnceLock::new(),
+        remote_side: OnceLock::new(),
+        local_columns: OnceLock::new(),
         local_remote_pairs: jc.local_remote_pairs,
         synchronize_pairs: jc.synchronize_pairs,
         secondary_synchronize_pairs: jc.secondary_synchronize_pairs,
@@ -194,31 +352,18 @@ fn resolve(spec: Spec) -> Result<Relationship> {
 
 /// Whether `table` already has a column or a relationship (declared or
 /// generated) called `name`; SQLAlchemy maps columns as attributes too.
-fn name_taken(
-    schema: &Schema,
-    configs: &[RelationshipConfig],
-    done: &[Relationship],
-    table: &Table,
-    name: &str,
-) -> bool {
-    table.column_id(name).is_some()
-        || done
-            .iter()
-            .any(|r| r.parent.id() == table.id() && r.name == name)
-        || configs
-            .iter()
-            .any(|c| c.name == name && schema.table(&c.table).is_ok_and(|t| t.id() == table.id()))
+fn name_taken(done: &Done<'_>, table: &Table, name: &str) -> bool {
+    table.column_id(name).is_some() || done.names.get(table.id(), name).is_some()
 }
 
 /// The reverse relationship SQLAlchemy's `backref()` generates.
 fn backref_spec(
     schema: &Schema,
-    configs: &[RelationshipConfig],
-    done: &[Relationship],
+    done: &Done<'_>,
     original: &Relationship,
     backref: &Backref,
 ) -> Result<Spec> {
-    if name_taken(schema, configs, done, &original.target, &backref.name) {
+    if name_taken(done, &original.target, &backref.name) {
         return Err(Error::BackrefExists {
             backref: backref.name.clone(),
             relationship: original.key.clone(),
@@ -272,46 +417,32 @@ fn backref_spec(
 /// SQLAlchemy's `_add_reverse_property`: the relationship named by
 /// `back_populates` must point back at this table and, once both sides are
 /// resolved, differ in direction.
-fn link_reverse(
-    rel: &Relationship,
-    done: &[Relationship],
-    schema: &Schema,
-    configs: &[RelationshipConfig],
-) -> Result<()> {
+fn link_reverse(rel: &Relationship, done: &Done<'_>, schema: &Schema) -> Result<()> {
     let back_populates = match (&rel.back_populates, &rel.backref_of) {
         (Some(name), _) => name,
         (None, _) => return Ok(()),
     };
-    let other_key = key_of(&rel.target, back_populates);
-    let configured = done
-        .iter()
-        .find(|r| r.parent.id() == rel.target.id() && &r.name == back_populates);
+    let slot = done.names.get(rel.target.id(), back_populates);
+    let configured = done.get(slot);
     let other_target = match configured {
         Some(other) => other.target.id(),
-        None => {
-            let declared = configs.iter().find(|c| {
-                &c.name == back_populates
-                    && schema
-                        .table(&c.table)
-                        .is_ok_and(|t| t.id() == rel.target.id())
-            });
-            match declared {
-                Some(c) => schema.table(&c.target)?.id(),
-                None => {
-                    return Err(Error::BackPopulatesMissing {
-                        relationship: rel.key.clone(),
-                        name: back_populates.clone(),
-                        table: rel.target.qualified_name().to_string(),
-                    });
-                }
+        None => match done.declaration(slot) {
+            Some(Declaration::Declared(c)) => schema.table(&c.target)?.id(),
+            Some(Declaration::Generated(g)) => g.target.id(),
+            None => {
+                return Err(Error::BackPopulatesMissing {
+                    relationship: rel.key.clone(),
+                    name: back_populates.clone(),
+                    table: rel.target.qualified_name().to_string(),
+                });
             }
-        }
+        },
     };
     if other_target != rel.parent.id() {
         return Err(Error::BackPopulatesMismatch {
             name: back_populates.clone(),
             relationship: rel.key.clone(),
-            other: other_key,
+            other: key_of(&rel.target, back_populates),
             table: rel.parent.qualified_name().to_string(),
         });
     }

@@ -32,7 +32,7 @@ mod configure;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::automap::{AutomapNaming, Naming};
+use crate::automap::{AutomapNaming, Declaration, Naming};
 use crate::error::{Error, Result};
 use crate::relationship::{Relationship, RelationshipConfig};
 use crate::schema::{Schema, TableId};
@@ -83,14 +83,20 @@ impl RegistryBuilder {
     /// the declared ones. The first failure is returned and no registry is
     /// built.
     pub fn configure(self) -> Result<Registry> {
-        let relationships = match &self.automap {
-            Some(naming) => {
-                let configs = crate::automap::merge(&self.schema, &*naming.0, &self.configs)?;
-                configure::configure(&self.schema, &configs)?
-            }
-            None => configure::configure(&self.schema, &self.configs)?,
+        let declarations = match &self.automap {
+            Some(naming) => crate::automap::declarations(&self.schema, &*naming.0, &self.configs)?,
+            None => self
+                .configs
+                .into_iter()
+                .map(|config| Declaration::Declared(Box::new(config)))
+                .collect(),
         };
-        Ok(Registry::new(self.schema, relationships))
+        let (relationships, names) = configure::configure(&self.schema, &declarations)?;
+        Ok(Registry {
+            schema: self.schema,
+            relationships,
+            index: names.into_inner(),
+        })
     }
 }
 
@@ -100,7 +106,8 @@ impl RegistryBuilder {
 pub struct Registry {
     schema: Arc<Schema>,
     relationships: Vec<Relationship>,
-    index: HashMap<TableId, HashMap<String, usize>>,
+    /// Relationship positions by parent table index and name.
+    index: Vec<HashMap<String, configure::Slot>>,
 }
 
 impl Registry {
@@ -110,21 +117,6 @@ impl Registry {
             schema: schema.into(),
             configs: Vec::new(),
             automap: None,
-        }
-    }
-
-    fn new(schema: Arc<Schema>, relationships: Vec<Relationship>) -> Self {
-        let mut index: HashMap<TableId, HashMap<String, usize>> = HashMap::new();
-        for (i, r) in relationships.iter().enumerate() {
-            index
-                .entry(r.parent().id())
-                .or_default()
-                .insert(r.name().to_owned(), i);
-        }
-        Registry {
-            schema,
-            relationships,
-            index,
         }
     }
 
@@ -176,7 +168,7 @@ impl Registry {
 
     /// The relationship `name` of the table with id `table`.
     pub fn get(&self, table: TableId, name: &str) -> Option<&Relationship> {
-        let i = *self.index.get(&table)?.get(name)?;
+        let i = self.index.get(table.index())?.get(name)?.done()?;
         self.relationships.get(i)
     }
 }

@@ -100,14 +100,14 @@ impl JoinCondition {
             warnings: r.warnings,
         })
     }
-
-    /// Distinct columns carrying `annotations` in either join, sorted.
-    pub(crate) fn columns_with(&self, annotations: Annotations) -> Vec<ColumnRef> {
-        columns_with(&self.primaryjoin, self.secondaryjoin.as_ref(), annotations)
-    }
 }
 
-fn columns_with(pj: &Expr, sj: Option<&Expr>, annotations: Annotations) -> Vec<ColumnRef> {
+/// Distinct columns carrying `annotations` in `pj` and `sj`, sorted.
+pub(crate) fn columns_with(
+    pj: &Expr,
+    sj: Option<&Expr>,
+    annotations: Annotations,
+) -> Vec<ColumnRef> {
     let mut cols = pj.columns_with(annotations);
     if let Some(sj) = sj {
         cols.extend(sj.columns_with(annotations));

@@ -1,7 +1,6 @@
 //! The lazy-load clause (SQLAlchemy's `create_lazy_clause`): the join
 //! condition with one side's columns replaced by bind parameters.
 
-use super::join_condition::JoinCondition;
 use crate::expr::{Annotations, BindKey, Expr};
 use crate::schema::ColumnRef;
 
@@ -18,9 +17,14 @@ pub struct LazyClause {
 impl LazyClause {
     /// Builds the forward (`reverse == false`: parent columns bound) or
     /// reverse (target columns bound) clause.
-    pub(crate) fn build(jc: &JoinCondition, reverse: bool) -> LazyClause {
-        let has_secondary = jc.secondaryjoin.is_some();
-        let locals: Vec<&ColumnRef> = jc.local_remote_pairs.iter().map(|(l, _)| l).collect();
+    pub(crate) fn build(
+        primaryjoin: &Expr,
+        secondaryjoin: Option<&Expr>,
+        local_remote_pairs: &[(ColumnRef, ColumnRef)],
+        reverse: bool,
+    ) -> LazyClause {
+        let has_secondary = secondaryjoin.is_some();
+        let locals: Vec<&ColumnRef> = local_remote_pairs.iter().map(|(l, _)| l).collect();
         let mut bound: Vec<ColumnRef> = Vec::new();
         let mut to_bind = |c: &crate::expr::ColumnExpr| {
             let bind = if !reverse {
@@ -38,11 +42,11 @@ impl LazyClause {
             }
             Some(Expr::Bind(BindKey::Column(c.column.clone())))
         };
-        let mut criterion = jc.primaryjoin.clone();
+        let mut criterion = primaryjoin.clone();
         if !has_secondary || !reverse {
             criterion.replace_columns(&mut to_bind);
         }
-        if let Some(sj) = &jc.secondaryjoin {
+        if let Some(sj) = secondaryjoin {
             let mut sj = sj.clone();
             if reverse {
                 sj.replace_columns(&mut to_bind);

@@ -12,7 +12,7 @@ pub(crate) mod join_condition;
 mod lazy;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use config::{Backref, Condition, RelationshipConfig};
 pub use lazy::LazyClause;
@@ -60,7 +60,7 @@ impl fmt::Display for Direction {
 /// Pairs follow SQLAlchemy's orientation: local/remote pairs are
 /// `(local, remote)`; synchronize pairs are `(referenced, referencing)`.
 /// Column lists are sorted by table and column declaration order.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Relationship {
     pub(crate) key: String,
     pub(crate) name: String,
@@ -75,9 +75,11 @@ pub struct Relationship {
     pub(crate) local_remote_pairs: Vec<(ColumnRef, ColumnRef)>,
     pub(crate) synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
     pub(crate) secondary_synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
-    pub(crate) foreign_key_columns: Vec<ColumnRef>,
-    pub(crate) remote_side: Vec<ColumnRef>,
-    pub(crate) local_columns: Vec<ColumnRef>,
+    /// The columns marked foreign, remote and local in either join, read
+    /// off the joins on first use (see [`columns_marked`]).
+    pub(crate) foreign_key_columns: OnceLock<Vec<ColumnRef>>,
+    pub(crate) remote_side: OnceLock<Vec<ColumnRef>>,
+    pub(crate) local_columns: OnceLock<Vec<ColumnRef>>,
     pub(crate) order_by: Vec<ColumnRef>,
     pub(crate) backref_of: Option<String>,
     pub(crate) back_populates: Option<String>,
@@ -86,8 +88,11 @@ pub struct Relationship {
     pub(crate) user_foreign_keys: Vec<ColumnRef>,
     pub(crate) had_foreign_annotations: bool,
     pub(crate) had_remote_annotations: bool,
-    pub(crate) lazy: LazyClause,
-    pub(crate) reverse_lazy: LazyClause,
+    /// The lazy-load clauses, built on first use (most relationships of a
+    /// large registry are never loaded through `with_parent`); boxed, so
+    /// that the ones never built take little room.
+    pub(crate) lazy: OnceLock<Box<LazyClause>>,
+    pub(crate) reverse_lazy: OnceLock<Box<LazyClause>>,
     /// The joins without marks, for predicates that need no aliasing.
     pub(crate) plain_primaryjoin: Expr,
     pub(crate) plain_secondaryjoin: Option<Expr>,
@@ -161,17 +166,17 @@ impl Relationship {
 
     /// Columns marked foreign.
     pub fn foreign_key_columns(&self) -> &[ColumnRef] {
-        &self.foreign_key_columns
+        self.columns_marked(&self.foreign_key_columns, Annotations::FOREIGN)
     }
 
     /// Columns on the remote side.
     pub fn remote_side(&self) -> &[ColumnRef] {
-        &self.remote_side
+        self.columns_marked(&self.remote_side, Annotations::REMOTE)
     }
 
     /// Columns on the local side.
     pub fn local_columns(&self) -> &[ColumnRef] {
-        &self.local_columns
+        self.columns_marked(&self.local_columns, Annotations::LOCAL)
     }
 
     /// Ordering of the related rows.
@@ -203,11 +208,31 @@ impl Relationship {
     /// values are bound (`with_parent`). With `reverse`, the parent rows of
     /// a target.
     pub fn lazy_clause(&self, reverse: bool) -> &LazyClause {
-        if reverse {
+        let clause = if reverse {
             &self.reverse_lazy
         } else {
             &self.lazy
-        }
+        };
+        clause.get_or_init(|| {
+            Box::new(LazyClause::build(
+                &self.primaryjoin,
+                self.secondaryjoin.as_ref(),
+                &self.local_remote_pairs,
+                reverse,
+            ))
+        })
+    }
+
+    /// The distinct columns carrying `marks` in either join, sorted,
+    /// computed once.
+    fn columns_marked<'a>(
+        &'a self,
+        cell: &'a OnceLock<Vec<ColumnRef>>,
+        marks: Annotations,
+    ) -> &'a [ColumnRef] {
+        cell.get_or_init(|| {
+            join_condition::columns_with(&self.primaryjoin, self.secondaryjoin.as_ref(), marks)
+        })
     }
 
     /// The primary join for the reverse relationship: `remote()` marks the
@@ -231,6 +256,45 @@ impl Relationship {
         } else {
             pj.deannotate(Annotations::FOREIGN | Annotations::LOCAL | Annotations::REMOTE)
         }
+    }
+}
+
+// Written out (rather than derived) so that the lazy clauses show as the
+// clauses themselves, built if need be, as when they were plain fields.
+impl fmt::Debug for Relationship {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Relationship")
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("parent", &self.parent)
+            .field("target", &self.target)
+            .field("secondary", &self.secondary)
+            .field("direction", &self.direction)
+            .field("uselist", &self.uselist)
+            .field("viewonly", &self.viewonly)
+            .field("primaryjoin", &self.primaryjoin)
+            .field("secondaryjoin", &self.secondaryjoin)
+            .field("local_remote_pairs", &self.local_remote_pairs)
+            .field("synchronize_pairs", &self.synchronize_pairs)
+            .field(
+                "secondary_synchronize_pairs",
+                &self.secondary_synchronize_pairs,
+            )
+            .field("foreign_key_columns", &self.foreign_key_columns())
+            .field("remote_side", &self.remote_side())
+            .field("local_columns", &self.local_columns())
+            .field("order_by", &self.order_by)
+            .field("backref_of", &self.backref_of)
+            .field("back_populates", &self.back_populates)
+            .field("warnings", &self.warnings)
+            .field("user_foreign_keys", &self.user_foreign_keys)
+            .field("had_foreign_annotations", &self.had_foreign_annotations)
+            .field("had_remote_annotations", &self.had_remote_annotations)
+            .field("lazy", self.lazy_clause(false))
+            .field("reverse_lazy", self.lazy_clause(true))
+            .field("plain_primaryjoin", &self.plain_primaryjoin)
+            .field("plain_secondaryjoin", &self.plain_secondaryjoin)
+            .finish()
     }
 }
 

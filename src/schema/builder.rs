@@ -1,7 +1,10 @@
 //! Builders for [`Schema`]: tables are described by name and checked all at
 //! once in [`SchemaBuilder::build`].
 
-use std::collections::HashSet;
+use std::borrow::Borrow;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::sync::Arc;
 
 use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
@@ -251,9 +254,14 @@ impl SchemaBuilder {
     /// check fails.
     pub fn build(self) -> Result<Schema> {
         self.check_names()?;
+        let names = TableNames::from_entries(self.entries());
         let mut tables = Vec::with_capacity(self.tables.len());
         for (i, def) in self.tables.iter().enumerate() {
-            tables.push(Arc::new(self.build_table(TableId(i as u32), def)?));
+            tables.push(Arc::new(self.build_table(
+                &names,
+                TableId(i as u32),
+                def,
+            )?));
         }
         Ok(Schema::from_parts(tables))
     }
@@ -288,7 +296,12 @@ impl SchemaBuilder {
         Ok(())
     }
 
-    fn build_table(&self, id: TableId, def: &TableBuilder) -> Result<Table> {
+    fn build_table(
+        &self,
+        names: &TableNames<&str>,
+        id: TableId,
+        def: &TableBuilder,
+    ) -> Result<Table> {
         let mut columns = def.columns.clone();
         for (i, c) in columns.iter().enumerate() {
             if columns[..i].iter().any(|prev| prev.name == c.name) {
@@ -308,7 +321,7 @@ impl SchemaBuilder {
         let foreign_keys = def
             .foreign_keys
             .iter()
-            .map(|fk| self.build_foreign_key(def, fk))
+            .map(|fk| self.build_foreign_key(names, def, fk))
             .collect::<Result<_>>()?;
         let unique = def
             .unique
@@ -334,12 +347,17 @@ impl SchemaBuilder {
         })
     }
 
-    fn build_foreign_key(&self, owner: &TableBuilder, fk: &ForeignKeyDef) -> Result<ForeignKey> {
+    fn build_foreign_key(
+        &self,
+        names: &TableNames<&str>,
+        owner: &TableBuilder,
+        fk: &ForeignKeyDef,
+    ) -> Result<ForeignKey> {
         if fk.columns.is_empty() {
             return Err(owner.invalid("a foreign key needs at least one column"));
         }
         let columns = owner.column_ids(&fk.columns)?;
-        let referred_table = find_table(self.entries(), &fk.referred_table).map_err(|e| {
+        let referred_table = names.find(&fk.referred_table).map_err(|e| {
             e.context(format!(
                 "foreign key ({}) of table '{}'",
                 fk.columns.join(", "),
@@ -369,37 +387,96 @@ impl SchemaBuilder {
     }
 }
 
-/// Finds a table by name among `(namespace, name)` entries (in id order):
-/// a table without namespace named exactly `name`; else `namespace.table`
-/// split at any dot; else a bare name that exactly one table carries.
-pub(crate) fn find_table<'a, I>(entries: I, name: &str) -> Result<TableId>
-where
-    I: Iterator<Item = (Option<&'a str>, &'a str)> + Clone,
-{
-    let position = |pred: &dyn Fn(Option<&str>, &str) -> bool| {
-        entries
-            .clone()
-            .position(|(ns, t)| pred(ns, t))
-            .map(|i| TableId(i as u32))
-    };
-    if let Some(id) = position(&|ns, t| ns.is_none() && t == name) {
-        return Ok(id);
-    }
-    for (i, _) in name.match_indices('.') {
-        let (namespace, table) = (&name[..i], &name[i + 1..]);
-        if let Some(id) = position(&|ns, t| ns == Some(namespace) && t == table) {
-            return Ok(id);
+/// Table names indexed for lookup by [`find`](Self::find): one hash lookup
+/// per candidate spelling instead of a scan of every table, so resolving
+/// all the names of a schema stays linear in its size.
+#[derive(Debug, Clone)]
+pub(crate) struct TableNames<S> {
+    /// Bare table name → `(namespace, id)` of every table carrying it, in
+    /// id order.
+    by_name: HashMap<S, Carriers<S>>,
+}
+
+/// The tables carrying one bare name; nearly always one, kept inline.
+#[derive(Debug, Clone)]
+enum Carriers<S> {
+    One([(Option<S>, TableId); 1]),
+    Many(Vec<(Option<S>, TableId)>),
+}
+
+impl<S> Carriers<S> {
+    fn as_slice(&self) -> &[(Option<S>, TableId)] {
+        match self {
+            Carriers::One(one) => one,
+            Carriers::Many(many) => many,
         }
     }
-    let mut bare = entries
-        .enumerate()
-        .filter(|(_, (_, t))| *t == name)
-        .map(|(i, _)| TableId(i as u32));
-    match (bare.next(), bare.next()) {
-        (Some(id), None) => Ok(id),
-        _ => Err(Error::UnknownTable {
-            name: name.to_owned(),
-        }),
+}
+
+impl<S: Borrow<str> + Eq + Hash> TableNames<S> {
+    /// An empty index.
+    pub(crate) fn new() -> Self {
+        TableNames {
+            by_name: HashMap::new(),
+        }
+    }
+
+    /// An index of `(namespace, name)` entries in id order.
+    pub(crate) fn from_entries(entries: impl Iterator<Item = (Option<S>, S)>) -> Self {
+        let mut names = Self::new();
+        for (i, (namespace, name)) in entries.enumerate() {
+            names.push(namespace, name, TableId(i as u32));
+        }
+        names
+    }
+
+    /// Adds a table; ids must come in increasing order.
+    pub(crate) fn push(&mut self, namespace: Option<S>, name: S, id: TableId) {
+        match self.by_name.entry(name) {
+            Entry::Vacant(slot) => {
+                slot.insert(Carriers::One([(namespace, id)]));
+            }
+            Entry::Occupied(mut slot) => {
+                let carriers = slot.get_mut();
+                if let Carriers::One([first]) = carriers {
+                    let first = std::mem::replace(first, (None, id));
+                    *carriers = Carriers::Many(vec![first]);
+                }
+                if let Carriers::Many(many) = carriers {
+                    many.push((namespace, id));
+                }
+            }
+        }
+    }
+
+    /// Finds a table by name: a table without namespace named exactly
+    /// `name`; else `namespace.table` split at any dot (leftmost first);
+    /// else a bare name that exactly one table carries. Among several
+    /// matches of one rule, the lowest id wins.
+    pub(crate) fn find(&self, name: &str) -> Result<TableId> {
+        let in_namespace = |namespace: Option<&str>, table: &str| {
+            self.by_name.get(table).and_then(|tables| {
+                tables
+                    .as_slice()
+                    .iter()
+                    .find(|(ns, _)| ns.as_ref().map(Borrow::borrow) == namespace)
+                    .map(|&(_, id)| id)
+            })
+        };
+        if let Some(id) = in_namespace(None, name) {
+            return Ok(id);
+        }
+        for (i, _) in name.match_indices('.') {
+            if let Some(id) = in_namespace(Some(&name[..i]), &name[i + 1..]) {
+                return Ok(id);
+            }
+        }
+        match self.by_name.get(name).map(Carriers::as_slice) {
+            Some([(_, id)]) => Ok(*id),
+            _ => Err(Error::UnknownTable {
+                name: name.to_owned(),
+            }),
+        }
     }
 }
 
@@ -412,4 +489,64 @@ pub(crate) fn check_identifier(name: &str, what: impl FnOnce() -> String) -> Res
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `find`'s rules written as scans over the tables in id order (how
+    /// lookups were made before the index).
+    fn scan(entries: &[(Option<&str>, &str)], name: &str) -> Option<TableId> {
+        let position = |pred: &dyn Fn(Option<&str>, &str) -> bool| {
+            entries
+                .iter()
+                .position(|&(ns, t)| pred(ns, t))
+                .map(|i| TableId(i as u32))
+        };
+        if let Some(id) = position(&|ns, t| ns.is_none() && t == name) {
+            return Some(id);
+        }
+        for (i, _) in name.match_indices('.') {
+            let (namespace, table) = (&name[..i], &name[i + 1..]);
+            if let Some(id) = position(&|ns, t| ns == Some(namespace) && t == table) {
+                return Some(id);
+            }
+        }
+        let mut bare = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| *t == name)
+            .map(|(i, _)| TableId(i as u32));
+        match (bare.next(), bare.next()) {
+            (Some(id), None) => Some(id),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_index_finds_what_a_scan_finds() {
+        let entries: &[(Option<&str>, &str)] = &[
+            (None, "a"),
+            (Some("s"), "a"),
+            (Some("s"), "b"),
+            (Some("t"), "b"),
+            (None, "c.d"),
+            (Some("c"), "d"),
+            (Some("a.b"), "x"),
+            (Some("a"), "b.x"),
+            (None, "a"),
+            (Some("s"), "only"),
+            (Some("t"), "s.only"),
+            (None, ""),
+        ];
+        let index = TableNames::from_entries(entries.iter().copied());
+        let names = [
+            "a", "s.a", "t.a", "b", "s.b", "t.b", "u.b", "c.d", "c", "d", "x", "a.b.x", "b.x",
+            "a.b", "only", "s.only", "t.s.only", "", ".", "a.", ".a", "zzz",
+        ];
+        for name in names {
+            assert_eq!(index.find(name).ok(), scan(entries, name), "{name:?}");
+        }
+    }
 }

@@ -14,8 +14,8 @@ use sqlparser::ast::{
 use sqlparser::dialect::{Dialect, GenericDialect};
 use sqlparser::parser::Parser;
 
-use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, find_table, qualify};
-use super::{Column, Schema};
+use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, TableNames, qualify};
+use super::{Column, Schema, TableId};
 use crate::error::{Error, Result};
 
 impl Schema {
@@ -74,8 +74,11 @@ impl Schema {
         let statements =
             Parser::parse_sql(dialect, ddl).map_err(|e| Error::from_sql_parser("DDL", &e))?;
         let mut builder = SchemaBuilder::new();
+        // The tables so far, for ALTER TABLE (pg_dump writes one per
+        // constraint) to find its table without scanning them all.
+        let mut names = TableNames::new();
         for statement in &statements {
-            apply_statement(&mut builder, statement)?;
+            apply_statement(&mut builder, &mut names, statement)?;
         }
         builder.build()
     }
@@ -89,15 +92,22 @@ fn ddl_error(message: impl Into<String>) -> Error {
     }
 }
 
-fn apply_statement(builder: &mut SchemaBuilder, statement: &Statement) -> Result<()> {
+fn apply_statement(
+    builder: &mut SchemaBuilder,
+    names: &mut TableNames<String>,
+    statement: &Statement,
+) -> Result<()> {
     match statement {
         Statement::CreateTable(create) => {
-            builder.add_table(create_table(create)?);
+            let table = create_table(create)?;
+            let id = TableId(builder.tables.len() as u32);
+            names.push(table.namespace.clone(), table.name.clone(), id);
+            builder.add_table(table);
             Ok(())
         }
         Statement::AlterTable(alter) => {
             let (namespace, name) = split_name(&alter.name)?;
-            let id = find_table(builder.entries(), &qualify(namespace.as_deref(), &name))?;
+            let id = names.find(&qualify(namespace.as_deref(), &name))?;
             let table = &mut builder.tables[id.index()];
             // Added columns and constraints matter; OWNER TO, SET ... and
             // the like hold nothing the catalog keeps.

@@ -9,8 +9,10 @@ mod column_ref;
 mod ddl;
 mod table;
 
+use std::fmt;
 use std::sync::Arc;
 
+use builder::TableNames;
 pub use builder::{ForeignKeyDef, SchemaBuilder, TableBuilder};
 pub use column_ref::ColumnRef;
 pub use table::{Column, ColumnId, ForeignKey, QualifiedName, Table, TableId, UniqueConstraint};
@@ -18,9 +20,19 @@ pub use table::{Column, ColumnId, ForeignKey, QualifiedName, Table, TableId, Uni
 use crate::error::{Error, Result};
 
 /// An immutable catalog of tables in declaration order.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Schema {
     tables: Vec<Arc<Table>>,
+    /// The tables by name, for [`table`](Self::table).
+    names: TableNames<&'static str>,
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema")
+            .field("tables", &self.tables)
+            .finish()
+    }
 }
 
 impl Schema {
@@ -30,7 +42,8 @@ impl Schema {
     }
 
     pub(crate) fn from_parts(tables: Vec<Arc<Table>>) -> Self {
-        Schema { tables }
+        let names = TableNames::from_entries(tables.iter().map(|t| (t.namespace(), t.name())));
+        Schema { tables, names }
     }
 
     /// Tables in declaration order.
@@ -42,8 +55,7 @@ impl Schema {
     /// name, else `namespace.table`, else a bare name that exactly one
     /// namespace holds.
     pub fn table(&self, name: &str) -> Result<&Arc<Table>> {
-        let entries = self.tables.iter().map(|t| (t.namespace(), t.name()));
-        let id = builder::find_table(entries, name)?;
+        let id = self.names.find(name)?;
         Ok(&self.tables[id.index()])
     }
 
