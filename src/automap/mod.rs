@@ -190,18 +190,8 @@ struct Plan<'s> {
 #[derive(Default)]
 struct CheckedNames {
     table: Option<String>,
-    columns: Vec<CheckedColumn>,
-}
-
-/// What is known of a column's name.
-#[derive(Clone, Default)]
-enum CheckedColumn {
-    #[default]
-    Unchecked,
-    /// It names the column (see [`Plan::check_column`]).
-    Checked,
-    /// It names the column and reads so.
-    Written(String),
+    /// By column index.
+    columns: Vec<Option<String>>,
 }
 
 impl<'s> Plan<'s> {
@@ -226,8 +216,13 @@ impl<'s> Plan<'s> {
         }
     }
 
-    /// Checks [`table_name`] once per table.
+    /// Checks [`table_name`]: at once for a table without namespace whose
+    /// name has no dot (its bare name finds it first, and no two such tables
+    /// share a name), else once per table.
     fn check_table(&self, table: &Table) -> Result<()> {
+        if plainly_named(table) {
+            return Ok(());
+        }
         self.with_table_name(table, |_| ())
     }
 
@@ -247,38 +242,15 @@ impl<'s> Plan<'s> {
         Ok(f(slot.table.as_deref().unwrap_or_default()))
     }
 
-    /// Checks [`column_name`] once per column.
-    ///
-    /// When no name involved contains a dot, `table.column` is split at its
-    /// only dot by [`Schema::column`], so it names this column exactly when
-    /// the table's own name names this table ([`check_table`](Self::check_table),
-    /// checked once per table) and the column exists (column names are
-    /// unique in a table): no text is written or looked up.
+    /// Checks [`column_name`]: at once when the table is named plainly (see
+    /// [`check_table`](Self::check_table)) and the column's name has no dot
+    /// (`table.column` then splits at its only dot, and column names are
+    /// unique in a table), else once per column.
     fn check_column(&self, table: &Arc<Table>, column: ColumnId) -> Result<()> {
-        let known = self
-            .names
-            .borrow()
-            .get(table.id().index())
-            .and_then(|slot| slot.columns.get(column.index()))
-            .is_some_and(|c| !matches!(c, CheckedColumn::Unchecked));
-        if known {
-            return Ok(());
-        }
-        let plain = |name: &str| !name.contains('.');
-        let simple = table.namespace().is_none_or(plain)
-            && plain(table.name())
-            && table.column(column).is_some_and(|c| plain(c.name()));
-        if simple && self.check_table(table).is_ok() {
-            let mut names = self.names.borrow_mut();
-            if let Some(slot) = names.get_mut(table.id().index()) {
-                if slot.columns.is_empty() {
-                    slot.columns
-                        .resize(table.columns().len(), CheckedColumn::Unchecked);
-                }
-                if let Some(slot) = slot.columns.get_mut(column.index()) {
-                    *slot = CheckedColumn::Checked;
-                }
-            }
+        let plain_column = table
+            .column(column)
+            .is_some_and(|c| !c.name().contains('.'));
+        if plainly_named(table) && plain_column {
             return Ok(());
         }
         self.with_column_name(table, column, |_| ())
@@ -298,20 +270,19 @@ impl<'s> Plan<'s> {
         let mut names = self.names.borrow_mut();
         let slot = names.get_mut(table.id().index()).and_then(|slot| {
             if slot.columns.is_empty() {
-                slot.columns
-                    .resize(table.columns().len(), CheckedColumn::Unchecked);
+                slot.columns.resize(table.columns().len(), None);
             }
             slot.columns.get_mut(column.index())
         });
         let Some(slot) = slot else {
             return column_name(self.schema, table, column).map(|name| f(&name));
         };
-        if let CheckedColumn::Written(name) = slot {
+        if let Some(name) = slot {
             return Ok(f(name));
         }
         let name = column_name(self.schema, table, column)?;
         let result = f(&name);
-        *slot = CheckedColumn::Written(name);
+        *slot = Some(name);
         Ok(result)
     }
 
@@ -533,6 +504,12 @@ fn column_name(schema: &Schema, table: &Arc<Table>, column: ColumnId) -> Result<
             "automap: column reference '{text}' does not name a single column unambiguously"
         ))),
     }
+}
+
+/// Whether `table` has no namespace and no dot in its name: its name then
+/// finds it (see [`Schema::table`]; no two such tables share a name).
+fn plainly_named(table: &Table) -> bool {
+    table.namespace().is_none() && !table.name().contains('.')
 }
 
 /// The table's name as written in a [`RelationshipConfig`], checked to

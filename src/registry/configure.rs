@@ -6,13 +6,15 @@
 //! direction.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::automap::{Declaration, Generated};
 use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, parse_condition};
 use crate::relationship::join_condition::{JoinCondition, JoinInput};
-use crate::relationship::{Backref, Condition, Direction, Relationship, RelationshipConfig};
+use crate::relationship::{
+    Backref, Condition, Derived, Direction, Relationship, RelationshipConfig,
+};
 use crate::schema::{ColumnRef, Schema, Table, TableId};
 
 const ALL_MARKS: Annotations = Annotations::FOREIGN
@@ -128,14 +130,17 @@ impl Names {
     }
 }
 
-/// The resolved relationships so far, and the declarations.
-struct Done<'c> {
+/// The resolved relationships so far, with what is known of the
+/// declarations still to resolve.
+struct Done {
     relationships: Vec<Relationship>,
-    declarations: &'c [Declaration],
     names: Names,
+    /// The target table of each declaration, by position; `Err` holds the
+    /// name of a declared target that names no table.
+    targets: Vec<std::result::Result<TableId, String>>,
 }
 
-impl Done<'_> {
+impl Done {
     fn push(&mut self, rel: Relationship) {
         self.names
             .resolved(rel.parent.id(), &rel.name, self.relationships.len());
@@ -147,9 +152,10 @@ impl Done<'_> {
         slot?.done().map(|i| &self.relationships[i])
     }
 
-    /// The declaration of `name` on `table`.
-    fn declaration(&self, slot: Option<Slot>) -> Option<&Declaration> {
-        slot?.declared().map(|i| &self.declarations[i])
+    /// The target of the declaration in `slot`.
+    fn declared_target(&self, slot: Option<Slot>) -> Option<Result<TableId>> {
+        let target = self.targets.get(slot?.declared()?)?;
+        Some(target.clone().map_err(|name| Error::UnknownTable { name }))
     }
 }
 
@@ -157,26 +163,31 @@ impl Done<'_> {
 /// followed by its backref) and their index by parent table and name.
 pub(super) fn configure(
     schema: &Schema,
-    declarations: &[Declaration],
+    declarations: Vec<Declaration>,
 ) -> Result<(Vec<Relationship>, Names)> {
+    let (names, targets) = check_declarations(schema, &declarations)?;
     let mut done = Done {
         relationships: Vec::with_capacity(declarations.len() * 2),
-        declarations,
-        names: check_declarations(schema, declarations)?,
+        names,
+        targets,
     };
     for declaration in declarations {
-        let spec = match declaration {
-            Declaration::Declared(config) => spec_from_config(schema, config)?,
-            Declaration::Generated(generated) => spec_from_generated(generated),
+        // Generated declarations are moved into their specs, not copied.
+        let (spec, backref) = match declaration {
+            Declaration::Declared(config) => (spec_from_config(schema, &config)?, config.backref),
+            Declaration::Generated(mut generated) => {
+                let backref = generated.backref.take().map(|b| *b);
+                (spec_from_generated(generated), backref)
+            }
         };
         let mut rel = resolve(spec)?;
-        link_reverse(&rel, &done, schema)?;
-        let backref = match declaration.backref() {
+        link_reverse(&rel, &done)?;
+        let backref = match backref {
             Some(backref) => {
-                let spec = backref_spec(schema, &done, &rel, backref)?;
+                let spec = backref_spec(schema, &done, &rel, &backref)?;
                 // Like SQLAlchemy's _generate_backref: the declaring side
                 // now back-populates the generated one.
-                rel.back_populates = Some(backref.name.clone());
+                rel.back_populates = Some(backref.name);
                 Some(spec)
             }
             None => None,
@@ -184,25 +195,36 @@ pub(super) fn configure(
         done.push(rel);
         if let Some(spec) = backref {
             let rel = resolve(spec)?;
-            link_reverse(&rel, &done, schema)?;
+            link_reverse(&rel, &done)?;
             done.push(rel);
         }
     }
     Ok((done.relationships, done.names))
 }
 
-/// Checks made when relationships are declared, before any resolution.
-fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<Names> {
+/// Checks made when relationships are declared, before any resolution;
+/// the index of the declared names and each declaration's target.
+fn check_declarations(
+    schema: &Schema,
+    declarations: &[Declaration],
+) -> Result<(Names, Vec<std::result::Result<TableId, String>>)> {
     let mut names = Names::new(schema);
+    let mut targets = Vec::with_capacity(declarations.len());
     for (i, declaration) in declarations.iter().enumerate() {
         if declaration.backref().is_some() && declaration.back_populates().is_some() {
             return Err(Error::BackrefWithBackPopulates {
                 relationship: declaration.key(),
             });
         }
-        let table = match declaration {
-            Declaration::Declared(config) => schema.table(&config.table)?.id(),
-            Declaration::Generated(generated) => generated.parent.id(),
+        let (table, target) = match declaration {
+            Declaration::Declared(config) => (
+                schema.table(&config.table)?.id(),
+                schema
+                    .table(&config.target)
+                    .map(|t| t.id())
+                    .map_err(|_| config.target.clone()),
+            ),
+            Declaration::Generated(generated) => (generated.parent.id(), Ok(generated.target.id())),
         };
         if !names.declare(table, declaration.name(), i) {
             return Err(Error::invalid(format!(
@@ -210,8 +232,9 @@ fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<N
                 declaration.key()
             )));
         }
+        targets.push(target);
     }
-    Ok(names)
+    Ok((names, targets))
 }
 
 /// `namespace.table.name` or `table.name` (what `format!("{}.{name}",
@@ -287,21 +310,21 @@ fn spec_from_config(schema: &Schema, config: &RelationshipConfig) -> Result<Spec
 
 /// A generated declaration's tables and columns are already this schema's
 /// (automap resolved them from it), so nothing is looked up by name.
-fn spec_from_generated(generated: &Generated) -> Spec {
+fn spec_from_generated(generated: Generated) -> Spec {
     Spec {
-        name: generated.name.clone(),
-        parent: Arc::clone(&generated.parent),
-        target: Arc::clone(&generated.target),
-        secondary: generated.secondary.clone(),
-        primaryjoin: Some(generated.primaryjoin.clone()),
-        secondaryjoin: generated.secondaryjoin.clone(),
-        foreign_keys: generated.foreign_keys.clone(),
-        remote_side: generated.remote_side.clone(),
+        name: generated.name,
+        parent: generated.parent,
+        target: generated.target,
+        secondary: generated.secondary,
+        primaryjoin: Some(generated.primaryjoin),
+        secondaryjoin: generated.secondaryjoin,
+        foreign_keys: generated.foreign_keys,
+        remote_side: generated.remote_side,
         uselist: generated.uselist,
         viewonly: false,
         order_by: Vec::new(),
         backref_of: None,
-        back_populates: generated.back_populates.clone(),
+        back_populates: generated.back_populates,
     }
 }
 
@@ -327,11 +350,7 @@ fn resolve(spec: Spec) -> Result<Relationship> {
         direction: jc.direction,
         uselist: spec.uselist.unwrap_or(jc.direction != Direction::ManyToOne),
         viewonly: spec.viewonly,
-        lazy: OnceLock::new(),
-        reverse_lazy: OnceLock::new(),
-        foreign_key_columns: OnceLock::new(),
-        remote_side: OnceLock::new(),
-        local_columns: OnceLock::new(),
+        derived: Derived::default(),
         local_remote_pairs: jc.local_remote_pairs,
         synchronize_pairs: jc.synchronize_pairs,
         secondary_synchronize_pairs: jc.secondary_synchronize_pairs,
@@ -352,14 +371,14 @@ fn resolve(spec: Spec) -> Result<Relationship> {
 
 /// Whether `table` already has a column or a relationship (declared or
 /// generated) called `name`; SQLAlchemy maps columns as attributes too.
-fn name_taken(done: &Done<'_>, table: &Table, name: &str) -> bool {
+fn name_taken(done: &Done, table: &Table, name: &str) -> bool {
     table.column_id(name).is_some() || done.names.get(table.id(), name).is_some()
 }
 
 /// The reverse relationship SQLAlchemy's `backref()` generates.
 fn backref_spec(
     schema: &Schema,
-    done: &Done<'_>,
+    done: &Done,
     original: &Relationship,
     backref: &Backref,
 ) -> Result<Spec> {
@@ -417,7 +436,7 @@ fn backref_spec(
 /// SQLAlchemy's `_add_reverse_property`: the relationship named by
 /// `back_populates` must point back at this table and, once both sides are
 /// resolved, differ in direction.
-fn link_reverse(rel: &Relationship, done: &Done<'_>, schema: &Schema) -> Result<()> {
+fn link_reverse(rel: &Relationship, done: &Done) -> Result<()> {
     let back_populates = match (&rel.back_populates, &rel.backref_of) {
         (Some(name), _) => name,
         (None, _) => return Ok(()),
@@ -426,9 +445,8 @@ fn link_reverse(rel: &Relationship, done: &Done<'_>, schema: &Schema) -> Result<
     let configured = done.get(slot);
     let other_target = match configured {
         Some(other) => other.target.id(),
-        None => match done.declaration(slot) {
-            Some(Declaration::Declared(c)) => schema.table(&c.target)?.id(),
-            Some(Declaration::Generated(g)) => g.target.id(),
+        None => match done.declared_target(slot) {
+            Some(target) => target?,
             None => {
                 return Err(Error::BackPopulatesMissing {
                     relationship: rel.key.clone(),

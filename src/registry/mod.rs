@@ -91,7 +91,7 @@ impl RegistryBuilder {
                 .map(|config| Declaration::Declared(Box::new(config)))
                 .collect(),
         };
-        let (relationships, names) = configure::configure(&self.schema, &declarations)?;
+        let (relationships, names) = configure::configure(&self.schema, declarations)?;
         Ok(Registry {
             schema: self.schema,
             relationships,

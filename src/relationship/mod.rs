@@ -75,11 +75,10 @@ pub struct Relationship {
     pub(crate) local_remote_pairs: Vec<(ColumnRef, ColumnRef)>,
     pub(crate) synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
     pub(crate) secondary_synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
-    /// The columns marked foreign, remote and local in either join, read
-    /// off the joins on first use (see [`columns_marked`]).
-    pub(crate) foreign_key_columns: OnceLock<Vec<ColumnRef>>,
-    pub(crate) remote_side: OnceLock<Vec<ColumnRef>>,
-    pub(crate) local_columns: OnceLock<Vec<ColumnRef>>,
+    /// What is read off the joins on first use (most relationships of a
+    /// large registry are never asked); boxed, so that a relationship never
+    /// asked takes one pointer for it.
+    pub(crate) derived: Derived,
     pub(crate) order_by: Vec<ColumnRef>,
     pub(crate) backref_of: Option<String>,
     pub(crate) back_populates: Option<String>,
@@ -88,11 +87,6 @@ pub struct Relationship {
     pub(crate) user_foreign_keys: Vec<ColumnRef>,
     pub(crate) had_foreign_annotations: bool,
     pub(crate) had_remote_annotations: bool,
-    /// The lazy-load clauses, built on first use (most relationships of a
-    /// large registry are never loaded through `with_parent`); boxed, so
-    /// that the ones never built take little room.
-    pub(crate) lazy: OnceLock<Box<LazyClause>>,
-    pub(crate) reverse_lazy: OnceLock<Box<LazyClause>>,
     /// The joins without marks, for predicates that need no aliasing.
     pub(crate) plain_primaryjoin: Expr,
     pub(crate) plain_secondaryjoin: Option<Expr>,
@@ -166,17 +160,17 @@ impl Relationship {
 
     /// Columns marked foreign.
     pub fn foreign_key_columns(&self) -> &[ColumnRef] {
-        self.columns_marked(&self.foreign_key_columns, Annotations::FOREIGN)
+        self.columns_marked(|d| &d.foreign_key_columns, Annotations::FOREIGN)
     }
 
     /// Columns on the remote side.
     pub fn remote_side(&self) -> &[ColumnRef] {
-        self.columns_marked(&self.remote_side, Annotations::REMOTE)
+        self.columns_marked(|d| &d.remote_side, Annotations::REMOTE)
     }
 
     /// Columns on the local side.
     pub fn local_columns(&self) -> &[ColumnRef] {
-        self.columns_marked(&self.local_columns, Annotations::LOCAL)
+        self.columns_marked(|d| &d.local_columns, Annotations::LOCAL)
     }
 
     /// Ordering of the related rows.
@@ -208,29 +202,30 @@ impl Relationship {
     /// values are bound (`with_parent`). With `reverse`, the parent rows of
     /// a target.
     pub fn lazy_clause(&self, reverse: bool) -> &LazyClause {
+        let parts = self.derived.parts();
         let clause = if reverse {
-            &self.reverse_lazy
+            &parts.reverse_lazy
         } else {
-            &self.lazy
+            &parts.lazy
         };
         clause.get_or_init(|| {
-            Box::new(LazyClause::build(
+            LazyClause::build(
                 &self.primaryjoin,
                 self.secondaryjoin.as_ref(),
                 &self.local_remote_pairs,
                 reverse,
-            ))
+            )
         })
     }
 
     /// The distinct columns carrying `marks` in either join, sorted,
     /// computed once.
-    fn columns_marked<'a>(
-        &'a self,
-        cell: &'a OnceLock<Vec<ColumnRef>>,
+    fn columns_marked(
+        &self,
+        cell: impl FnOnce(&DerivedParts) -> &OnceLock<Vec<ColumnRef>>,
         marks: Annotations,
-    ) -> &'a [ColumnRef] {
-        cell.get_or_init(|| {
+    ) -> &[ColumnRef] {
+        cell(self.derived.parts()).get_or_init(|| {
             join_condition::columns_with(&self.primaryjoin, self.secondaryjoin.as_ref(), marks)
         })
     }
@@ -257,6 +252,26 @@ impl Relationship {
             pj.deannotate(Annotations::FOREIGN | Annotations::LOCAL | Annotations::REMOTE)
         }
     }
+}
+
+/// The parts of a relationship read off its joins on first use.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Derived(OnceLock<Box<DerivedParts>>);
+
+impl Derived {
+    fn parts(&self) -> &DerivedParts {
+        self.0.get_or_init(Box::default)
+    }
+}
+
+/// Each part is computed on its own first use.
+#[derive(Debug, Default, Clone)]
+struct DerivedParts {
+    foreign_key_columns: OnceLock<Vec<ColumnRef>>,
+    remote_side: OnceLock<Vec<ColumnRef>>,
+    local_columns: OnceLock<Vec<ColumnRef>>,
+    lazy: OnceLock<LazyClause>,
+    reverse_lazy: OnceLock<LazyClause>,
 }
 
 // Written out (rather than derived) so that the lazy clauses show as the
