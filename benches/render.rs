@@ -1,141 +1,183 @@
-//! Build + render of relationship predicates, sqlrel against the same SQL
-//! written by hand with sea-query (the fastest hand-written form: WHERE
-//! folded into one expression and added once, chains ended with `take()`,
-//! `&'static str` identifiers).
+//! Build + render of relationship predicates, next to the same statements
+//! written by hand with sea-query in its fastest form (see
+//! [`select_ids_by_hand`]).
+//!
+//! Groups are `<case> / <dialect>`; each times `sqlrel` (predicate built
+//! from the configured relationship, `Select`, conversion to sea-query,
+//! sea-query's rendering) and `sea-query by hand` (the same statement
+//! built directly), after checking that both write the same SQL and values:
+//!
+//! * `o2m any`: `users.addresses.any(addresses.email LIKE ..)`;
+//! * `m2m any`: `users.keywords.any(keywords.name = ..)` (through
+//!   `user_keywords`);
+//! * `m2o has`: `addresses.user.has(users.name = ..)`;
+//! * `m2m contains`: `users.keywords.contains(keyword 7)` (`EXISTS` over the
+//!   association table alone);
+//! * `o2m with_parent`: the addresses of user 5 (the lazy clause, bound).
 //!
 //! Run: `cargo bench --bench render`; results are recorded in BENCHMARKS.md.
 
+mod common;
+
 use std::hint::black_box;
 
+use common::predicates::{registry, select_ids, select_ids_by_hand};
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::sync::Arc;
-
-use sea_query::{Expr as SqExpr, ExprTrait, PostgresQueryBuilder, Query};
+use sea_query::{
+    Expr as SqExpr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, QueryBuilder,
+    SqliteQueryBuilder,
+};
+use sqlrel::comparator::Row;
 use sqlrel::expr::Expr;
-use sqlrel::query::{Dialect, Select};
+use sqlrel::query::Dialect;
 use sqlrel::registry::Registry;
-use sqlrel::relationship::RelationshipConfig;
-use sqlrel::schema::{ColumnRef, Schema, Table};
 
-const DDL: &str = "
-    CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
-    CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);
-    CREATE TABLE keywords (id INTEGER PRIMARY KEY, name TEXT);
-    CREATE TABLE user_keywords (user_id INTEGER REFERENCES users(id), keyword_id INTEGER REFERENCES keywords(id));
-";
+type Built = (String, sea_query::Values);
 
-fn registry() -> Registry {
-    let schema = Schema::from_ddl(DDL).expect("schema");
-    Registry::builder(schema)
-        .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
-        .relationship(
-            RelationshipConfig::new("users", "keywords", "keywords").secondary("user_keywords"),
-        )
-        .configure()
-        .expect("registry")
+/// A statement written by hand: the table whose ids are selected, the
+/// tables of the `EXISTS` subquery (none: a plain `WHERE`), the condition.
+type ByHand = fn() -> (&'static str, &'static [&'static str], SqExpr);
+
+/// One benchmark case: its name, sqlrel's statement for a dialect, and the
+/// hand-written one.
+struct Case<'r> {
+    name: &'static str,
+    sqlrel: Box<dyn Fn(Dialect) -> Built + 'r>,
+    by_hand: ByHand,
 }
 
-/// The hand-written form: `SELECT table.id FROM table WHERE EXISTS
-/// (SELECT 1 FROM from... WHERE condition)`.
-fn by_hand(
-    table: &'static str,
-    from: &[&'static str],
-    condition: SqExpr,
-) -> (String, sea_query::Values) {
-    let mut sub = Query::select();
-    sub.expr(SqExpr::cust("1"));
-    for t in from {
-        sub.from(*t);
+fn cases(registry: &Registry) -> Vec<Case<'_>> {
+    let schema = registry.schema();
+    let table = |name| schema.table(name).expect("table").clone();
+    let column = |name| schema.column(name).expect("column");
+    let relationship = |name| registry.relationship(name).expect("relationship");
+    let (users, addresses) = (table("users"), table("addresses"));
+    let (users_id, addresses_id) = (column("users.id"), column("addresses.id"));
+    let (email, keyword_name, user_name) = (
+        column("addresses.email"),
+        column("keywords.name"),
+        column("users.name"),
+    );
+    let o2m = relationship("users.addresses");
+    let m2m = relationship("users.keywords");
+    let m2o = relationship("addresses.user");
+    let keyword = Row::new().with("id", 7);
+    let parent = Row::new().with("id", 5);
+    vec![
+        Case {
+            name: "o2m any",
+            sqlrel: Box::new({
+                let (users, users_id) = (users.clone(), users_id.clone());
+                move |dialect| {
+                    let pred = o2m
+                        .any(Expr::col(email.clone()).like("%@example.com"))
+                        .expect("any");
+                    select_ids(dialect, &users, &users_id, pred)
+                }
+            }),
+            by_hand: || {
+                let condition = SqExpr::col(("users", "id"))
+                    .equals(("addresses", "user_id"))
+                    .and(SqExpr::col(("addresses", "email")).like("%@example.com"));
+                ("users", &["addresses"], condition)
+            },
+        },
+        Case {
+            name: "m2m any",
+            sqlrel: Box::new({
+                let (users, users_id) = (users.clone(), users_id.clone());
+                move |dialect| {
+                    let pred = m2m
+                        .any(Expr::col(keyword_name.clone()).eq("rust"))
+                        .expect("any");
+                    select_ids(dialect, &users, &users_id, pred)
+                }
+            }),
+            by_hand: || {
+                let condition = SqExpr::col(("users", "id"))
+                    .equals(("user_keywords", "user_id"))
+                    .and(SqExpr::col(("keywords", "id")).equals(("user_keywords", "keyword_id")))
+                    .and(SqExpr::col(("keywords", "name")).eq("rust"));
+                ("users", &["keywords", "user_keywords"], condition)
+            },
+        },
+        Case {
+            name: "m2o has",
+            sqlrel: Box::new({
+                let (addresses, addresses_id) = (addresses.clone(), addresses_id.clone());
+                move |dialect| {
+                    let pred = m2o
+                        .has(Expr::col(user_name.clone()).eq("alice"))
+                        .expect("has");
+                    select_ids(dialect, &addresses, &addresses_id, pred)
+                }
+            }),
+            by_hand: || {
+                let condition = SqExpr::col(("users", "id"))
+                    .equals(("addresses", "user_id"))
+                    .and(SqExpr::col(("users", "name")).eq("alice"));
+                ("addresses", &["users"], condition)
+            },
+        },
+        Case {
+            name: "m2m contains",
+            sqlrel: Box::new(move |dialect| {
+                let pred = m2m.contains(&keyword).expect("contains");
+                select_ids(dialect, &users, &users_id, pred)
+            }),
+            by_hand: || {
+                let condition = SqExpr::col(("users", "id"))
+                    .equals(("user_keywords", "user_id"))
+                    .and(SqExpr::val(7i64).equals(("user_keywords", "keyword_id")));
+                ("users", &["user_keywords"], condition)
+            },
+        },
+        Case {
+            name: "o2m with_parent",
+            sqlrel: Box::new(move |dialect| {
+                let pred = o2m.with_parent(&parent).expect("with_parent");
+                select_ids(dialect, &addresses, &addresses_id, pred)
+            }),
+            by_hand: || {
+                let condition = SqExpr::val(5i64).equals(("addresses", "user_id"));
+                ("addresses", &[], condition)
+            },
+        },
+    ]
+}
+
+/// Every case for one dialect.
+fn per_dialect<B: QueryBuilder + Default>(c: &mut Criterion, cases: &[Case<'_>], dialect: Dialect) {
+    let dialect_name = match dialect {
+        Dialect::Postgres => "postgres",
+        Dialect::MySql => "mysql",
+        Dialect::Sqlite => "sqlite",
+    };
+    for case in cases {
+        let sqlrel = || (case.sqlrel)(dialect);
+        let by_hand = || {
+            let (table, from, condition) = (case.by_hand)();
+            select_ids_by_hand(B::default(), table, from, condition)
+        };
+        let name = format!("{} / {dialect_name}", case.name);
+        assert_eq!(
+            sqlrel(),
+            by_hand(),
+            "{name}: both sides must write the same statement"
+        );
+        let mut group = c.benchmark_group(name);
+        group.bench_function("sqlrel", |b| b.iter(|| black_box(sqlrel())));
+        group.bench_function("sea-query by hand", |b| b.iter(|| black_box(by_hand())));
+        group.finish();
     }
-    let sub = sub.and_where(condition).take();
-    Query::select()
-        .column((table, "id"))
-        .from(table)
-        .and_where(SqExpr::exists(sub))
-        .take()
-        .build(PostgresQueryBuilder)
-}
-
-/// The sqlrel form: `SELECT table.id FROM table WHERE predicate`.
-fn with_sqlrel(table: &Arc<Table>, id: &ColumnRef, predicate: Expr) -> (String, sea_query::Values) {
-    Select::from(table)
-        .column(Expr::col(id.clone()))
-        .filter(predicate)
-        .build(Dialect::Postgres)
-        .expect("build")
 }
 
 fn bench(c: &mut Criterion) {
     let registry = registry();
-    let schema = registry.schema();
-    let users = schema.table("users").expect("users").clone();
-    let addresses = schema.table("addresses").expect("addresses").clone();
-    let users_id = schema.column("users.id").expect("column");
-    let addresses_id = schema.column("addresses.id").expect("column");
-    let email = schema.column("addresses.email").expect("column");
-    let keyword_name = schema.column("keywords.name").expect("column");
-    let user_name = schema.column("users.name").expect("column");
-    let o2m = registry.relationship("users.addresses").expect("rel");
-    let m2m = registry.relationship("users.keywords").expect("rel");
-    let m2o = registry.relationship("addresses.user").expect("rel");
-
-    let mut group = c.benchmark_group("o2m any");
-    group.bench_function("sqlrel", |b| {
-        b.iter(|| {
-            let pred = o2m
-                .any(Expr::col(email.clone()).like("%@example.com"))
-                .expect("any");
-            black_box(with_sqlrel(&users, &users_id, pred))
-        })
-    });
-    group.bench_function("sea-query by hand", |b| {
-        b.iter(|| {
-            let condition = SqExpr::col(("users", "id"))
-                .equals(("addresses", "user_id"))
-                .and(SqExpr::col(("addresses", "email")).like("%@example.com"));
-            black_box(by_hand("users", &["addresses"], condition))
-        })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("m2m any");
-    group.bench_function("sqlrel", |b| {
-        b.iter(|| {
-            let pred = m2m
-                .any(Expr::col(keyword_name.clone()).eq("rust"))
-                .expect("any");
-            black_box(with_sqlrel(&users, &users_id, pred))
-        })
-    });
-    group.bench_function("sea-query by hand", |b| {
-        b.iter(|| {
-            let condition = SqExpr::col(("users", "id"))
-                .equals(("user_keywords", "user_id"))
-                .and(SqExpr::col(("keywords", "id")).equals(("user_keywords", "keyword_id")))
-                .and(SqExpr::col(("keywords", "name")).eq("rust"));
-            black_box(by_hand("users", &["keywords", "user_keywords"], condition))
-        })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("m2o has");
-    group.bench_function("sqlrel", |b| {
-        b.iter(|| {
-            let pred = m2o
-                .has(Expr::col(user_name.clone()).eq("alice"))
-                .expect("has");
-            black_box(with_sqlrel(&addresses, &addresses_id, pred))
-        })
-    });
-    group.bench_function("sea-query by hand", |b| {
-        b.iter(|| {
-            let condition = SqExpr::col(("users", "id"))
-                .equals(("addresses", "user_id"))
-                .and(SqExpr::col(("users", "name")).eq("alice"));
-            black_box(by_hand("addresses", &["users"], condition))
-        })
-    });
-    group.finish();
+    let cases = cases(&registry);
+    per_dialect::<PostgresQueryBuilder>(c, &cases, Dialect::Postgres);
+    per_dialect::<MysqlQueryBuilder>(c, &cases, Dialect::MySql);
+    per_dialect::<SqliteQueryBuilder>(c, &cases, Dialect::Sqlite);
 }
 
 criterion_group!(benches, bench);
