@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use sea_query::{Expr as SqExpr, Query, QueryBuilder};
+use sea_query::{Expr as SqExpr, LogicalChainOper, Query, QueryBuilder};
 use sqlrel::expr::Expr;
 use sqlrel::query::{Dialect, Select};
 use sqlrel::registry::Registry;
@@ -63,11 +63,13 @@ pub fn select_ids(
         .expect("the benchmark statement builds")
 }
 
-/// The same statement written by hand with sea-query in its fastest form
-/// (WHERE folded into one expression and added once, chains ended with
-/// `take()`, `&'static str` identifiers): `SELECT table.id FROM table WHERE
-/// EXISTS (SELECT 1 FROM from... WHERE condition)`, or with `from` empty
-/// `SELECT table.id FROM table WHERE condition`.
+/// The same statement written by hand with sea-query in its fastest form:
+/// WHERE folded into one expression and set as a one-item chain
+/// (`and_or_where`, which sea-query writes in place, where `and_where`'s
+/// condition is deep-copied on every render), chains ended with `take()`,
+/// `&'static str` identifiers. `SELECT table.id FROM table WHERE EXISTS
+/// (SELECT 1 FROM from... WHERE condition)`, or with `from` empty `SELECT
+/// table.id FROM table WHERE condition`.
 pub fn select_ids_by_hand<B: QueryBuilder>(
     builder: B,
     table: &'static str,
@@ -82,12 +84,12 @@ pub fn select_ids_by_hand<B: QueryBuilder>(
         for t in from {
             sub.from(*t);
         }
-        SqExpr::exists(sub.and_where(condition).take())
+        SqExpr::exists(sub.and_or_where(LogicalChainOper::And(condition)).take())
     };
     Query::select()
         .column((table, "id"))
         .from(table)
-        .and_where(condition)
+        .and_or_where(LogicalChainOper::And(condition))
         .take()
         .build(builder)
 }

@@ -372,18 +372,26 @@ pub struct Subquery {
 }
 
 /// Builds an AND or OR list: nested lists of the same kind (`split`
-/// returns their items) are inlined, and a single item stands alone.
+/// returns their items, `nested` spots them) are inlined, and a single item
+/// stands alone. Items with no nested list keep their vector (this runs for
+/// every relationship predicate).
 fn flatten(
     items: impl IntoIterator<Item = Expr>,
     list: fn(Vec<Expr>) -> Expr,
+    nested: fn(&Expr) -> bool,
     split: fn(Expr) -> Result<Vec<Expr>, Expr>,
 ) -> Expr {
-    let mut parts = Vec::new();
-    for item in items {
-        match split(item) {
-            Ok(inner) => parts.extend(inner),
-            Err(single) => parts.push(single),
+    // Collecting a `Vec`'s own iterator reuses its buffer.
+    let mut parts: Vec<Expr> = items.into_iter().collect();
+    if parts.iter().any(nested) {
+        let mut flat = Vec::with_capacity(parts.len());
+        for item in parts {
+            match split(item) {
+                Ok(inner) => flat.extend(inner),
+                Err(single) => flat.push(single),
+            }
         }
+        parts = flat;
     }
     if parts.len() == 1 {
         parts.pop().unwrap_or_else(|| list(Vec::new()))
@@ -556,19 +564,29 @@ impl Expr {
     /// The conjunction of `items` (flattened; a single item is returned as
     /// is; none gives an empty `And`, which is true).
     pub fn all(items: impl IntoIterator<Item = Expr>) -> Expr {
-        flatten(items, Expr::And, |e| match e {
-            Expr::And(inner) => Ok(inner),
-            other => Err(other),
-        })
+        flatten(
+            items,
+            Expr::And,
+            |e| matches!(e, Expr::And(_)),
+            |e| match e {
+                Expr::And(inner) => Ok(inner),
+                other => Err(other),
+            },
+        )
     }
 
     /// The disjunction of `items` (flattened; a single item is returned as
     /// is; none gives an empty `Or`, which is false).
     pub fn any(items: impl IntoIterator<Item = Expr>) -> Expr {
-        flatten(items, Expr::Or, |e| match e {
-            Expr::Or(inner) => Ok(inner),
-            other => Err(other),
-        })
+        flatten(
+            items,
+            Expr::Or,
+            |e| matches!(e, Expr::Or(_)),
+            |e| match e {
+                Expr::Or(inner) => Ok(inner),
+                other => Err(other),
+            },
+        )
     }
 
     /// The negation. Like SQLAlchemy, a comparison negates its operator

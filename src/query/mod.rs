@@ -30,7 +30,7 @@ pub(crate) fn predicate_sql(
     dialect: Dialect,
     mut placeholders: Option<&mut Placeholders>,
 ) -> Result<String> {
-    let mut renderer = Renderer::for_expr(expr, Some(dialect));
+    let mut renderer = Renderer::for_expr(expr, Some(dialect)).sealed();
     if let Some(p) = placeholders.as_deref_mut() {
         renderer = renderer.with_placeholders(std::mem::take(p));
     }
@@ -46,7 +46,7 @@ pub(crate) fn predicate_sql(
     const PREFIX: &str = "SELECT 1 WHERE ";
     let stmt = sea_query::Query::select()
         .expr(sea_query::Expr::Custom("1".into()))
-        .and_where(rendered)
+        .and_or_where(sea_query::LogicalChainOper::And(rendered))
         .take();
     let sql = match dialect {
         Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
@@ -86,10 +86,20 @@ impl Select {
             .map_err(|e| in_dialect(e, dialect))
     }
 
+    /// [`to_sea_query_for`](Self::to_sea_query_for) into `stmt`, for a
+    /// statement sqlrel renders itself (see `Renderer::sealed`).
+    fn sealed_statement(&self, dialect: Dialect, stmt: &mut SelectStatement) -> Result<()> {
+        Renderer::for_select(self, Some(dialect))
+            .sealed()
+            .select_into(self, stmt)
+            .map_err(|e| in_dialect(e, dialect))
+    }
+
     /// SQL with placeholders (`$1` for PostgreSQL, `?` otherwise) and the
     /// values to bind.
     pub fn build(&self, dialect: Dialect) -> Result<(String, Values)> {
-        let stmt = self.to_sea_query_for(dialect)?;
+        let mut stmt = SelectStatement::new();
+        self.sealed_statement(dialect, &mut stmt)?;
         Ok(match dialect {
             Dialect::Postgres => stmt.build(PostgresQueryBuilder),
             Dialect::MySql => stmt.build(MysqlQueryBuilder),
@@ -99,7 +109,8 @@ impl Select {
 
     /// SQL with values inlined as literals, escaped by the dialect's rules.
     pub fn to_string(&self, dialect: Dialect) -> Result<String> {
-        let stmt = self.to_sea_query_for(dialect)?;
+        let mut stmt = SelectStatement::new();
+        self.sealed_statement(dialect, &mut stmt)?;
         Ok(match dialect {
             Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
             Dialect::MySql => stmt.to_string(MysqlQueryBuilder),

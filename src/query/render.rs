@@ -26,6 +26,10 @@ pub(crate) struct Renderer<'a> {
     dialect: Option<Dialect>,
     error: Option<Error>,
     placeholders: Option<Placeholders>,
+    /// The statements are rendered to text by sqlrel and never handed out,
+    /// so their WHERE clauses can be written as one-item chains (see
+    /// [`set_where`](Self::set_where)).
+    sealed: bool,
 }
 
 /// Values written as placeholders into custom SQL text (for statements
@@ -72,6 +76,29 @@ impl<'a> Renderer<'a> {
             root: Some(Root::Expr(expr)),
             dialect,
             ..Default::default()
+        }
+    }
+
+    /// Renders statements that only sqlrel turns into text (see the
+    /// `sealed` field).
+    pub(crate) fn sealed(mut self) -> Self {
+        self.sealed = true;
+        self
+    }
+
+    /// Sets the whole WHERE clause of `stmt` to `filter`.
+    ///
+    /// Sealed, as a one-item chain: sea-query writes a chain in place,
+    /// where the condition `and_where` keeps is deep-copied (subqueries
+    /// included) on every render; with one item, the chain's lack of
+    /// precedence between AND and OR items cannot arise. Otherwise with
+    /// `and_where`, so that a caller can go on adding conditions (sea-query
+    /// panics when the two forms are mixed).
+    fn set_where(&self, stmt: &mut SelectStatement, filter: sq::Expr) {
+        if self.sealed {
+            stmt.and_or_where(sq::LogicalChainOper::And(filter));
+        } else {
+            stmt.and_where(filter);
         }
     }
 
@@ -235,8 +262,13 @@ impl<'a> Renderer<'a> {
 
     #[inline(never)]
     fn subquery_expr(&mut self, op: Option<SubQueryOper>, q: &Subquery) -> sq::Expr {
-        let stmt = self.subquery(q);
-        sq::Expr::SubQuery(op, Box::new(SubQueryStatement::SelectStatement(stmt)))
+        // Filled in place: a statement is a large value, and moving it into
+        // the box costs as much as a small conversion.
+        let mut boxed = Box::new(SubQueryStatement::SelectStatement(SelectStatement::new()));
+        if let SubQueryStatement::SelectStatement(stmt) = boxed.as_mut() {
+            self.subquery(q, stmt);
+        }
+        sq::Expr::SubQuery(op, boxed)
     }
 
     #[inline(never)]
@@ -302,8 +334,8 @@ impl<'a> Renderer<'a> {
         acc
     }
 
-    fn subquery(&mut self, q: &Subquery) -> SelectStatement {
-        let mut stmt = SelectStatement::new();
+    /// Writes `q` into the empty statement `stmt`.
+    fn subquery(&mut self, q: &Subquery, stmt: &mut SelectStatement) {
         match &q.projection {
             Projection::One => {
                 stmt.expr(sq::Expr::Custom("1".into()));
@@ -318,17 +350,27 @@ impl<'a> Renderer<'a> {
             stmt.from(self.table_ref(item));
         }
         if let Some(filter) = &q.filter {
-            stmt.and_where(self.expr(filter));
+            let filter = self.expr(filter);
+            self.set_where(stmt, filter);
         }
-        stmt
     }
 
     pub(crate) fn select(&mut self, s: &Select) -> Result<SelectStatement> {
         let mut stmt = SelectStatement::new();
+        self.select_into(s, &mut stmt)?;
+        Ok(stmt)
+    }
+
+    /// Writes `s` into the empty statement `stmt` (in place: a statement is
+    /// a large value to move).
+    pub(crate) fn select_into(&mut self, s: &Select, stmt: &mut SelectStatement) -> Result<()> {
         // Name the FROM and JOIN aliases first, so numbering follows FROM
         // order as in SQLAlchemy.
-        let from: Vec<TableRef> = s.from.iter().map(|i| self.table_ref(i)).collect();
-        let joins: Vec<TableRef> = s.joins.iter().map(|j| self.table_ref(&j.item)).collect();
+        for item in s.items() {
+            if let Some(TableAlias::Anonymous(id)) = &item.alias {
+                self.alias_name(*id, &item.table);
+            }
+        }
         if s.columns.is_empty() {
             for item in &s.from {
                 for column in item.table.columns() {
@@ -344,10 +386,11 @@ impl<'a> Renderer<'a> {
                 None => stmt.expr(e),
             };
         }
-        for table in from {
-            stmt.from(table);
+        for item in &s.from {
+            stmt.from(self.table_ref(item));
         }
-        for (join, table) in s.joins.iter().zip(joins) {
+        for join in &s.joins {
+            let table = self.table_ref(&join.item);
             let on = self.expr(&join.on);
             let kind = match join.kind {
                 JoinKind::Inner => sq::JoinType::InnerJoin,
@@ -357,7 +400,7 @@ impl<'a> Renderer<'a> {
         }
         if !s.filter.is_empty() {
             let filter = self.fold(&s.filter, BinOper::And, "1 = 1");
-            stmt.and_where(filter);
+            self.set_where(stmt, filter);
         }
         for (e, order) in &s.order_by {
             let order = match order {
@@ -372,7 +415,7 @@ impl<'a> Renderer<'a> {
         if let Some(n) = s.offset {
             stmt.offset(n);
         }
-        self.finish(stmt)
+        self.finish(())
     }
 }
 
