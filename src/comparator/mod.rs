@@ -230,8 +230,9 @@ impl<'r> Comparator<'r> {
         if !aliased {
             // The common case: the joins as configured, marks already
             // dropped, so nothing is walked per call.
-            parts.push(rel.plain_primaryjoin.clone());
-            parts.extend(rel.plain_secondaryjoin.clone());
+            let (primaryjoin, secondaryjoin) = rel.plain_joins();
+            parts.push(primaryjoin.clone());
+            parts.extend(secondaryjoin.clone());
             parts.extend(criterion);
             return self.exists_over_target(None, Expr::all(parts));
         }

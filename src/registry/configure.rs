@@ -17,10 +17,6 @@ use crate::relationship::{
 };
 use crate::schema::{ColumnRef, Schema, Table, TableId};
 
-const ALL_MARKS: Annotations = Annotations::FOREIGN
-    .with(Annotations::REMOTE)
-    .with(Annotations::LOCAL);
-
 /// A relationship declaration with every name resolved.
 struct Spec {
     name: String,
@@ -354,8 +350,6 @@ fn resolve(spec: Spec) -> Result<Relationship> {
         local_remote_pairs: jc.local_remote_pairs,
         synchronize_pairs: jc.synchronize_pairs,
         secondary_synchronize_pairs: jc.secondary_synchronize_pairs,
-        plain_primaryjoin: jc.primaryjoin.clone().deannotate(ALL_MARKS),
-        plain_secondaryjoin: jc.secondaryjoin.clone().map(|sj| sj.deannotate(ALL_MARKS)),
         primaryjoin: jc.primaryjoin,
         secondaryjoin: jc.secondaryjoin,
         order_by: spec.order_by,

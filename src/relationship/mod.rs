@@ -87,9 +87,6 @@ pub struct Relationship {
     pub(crate) user_foreign_keys: Vec<ColumnRef>,
     pub(crate) had_foreign_annotations: bool,
     pub(crate) had_remote_annotations: bool,
-    /// The joins without marks, for predicates that need no aliasing.
-    pub(crate) plain_primaryjoin: Expr,
-    pub(crate) plain_secondaryjoin: Option<Expr>,
 }
 
 impl Relationship {
@@ -218,6 +215,19 @@ impl Relationship {
         })
     }
 
+    /// The primary and secondary joins without marks, for predicates that
+    /// need no aliasing (computed once).
+    pub(crate) fn plain_joins(&self) -> &(Expr, Option<Expr>) {
+        self.derived.parts().plain_joins.get_or_init(|| {
+            (
+                self.primaryjoin.clone().deannotate(ALL_MARKS),
+                self.secondaryjoin
+                    .clone()
+                    .map(|sj| sj.deannotate(ALL_MARKS)),
+            )
+        })
+    }
+
     /// The distinct columns carrying `marks` in either join, sorted,
     /// computed once.
     fn columns_marked(
@@ -272,7 +282,13 @@ struct DerivedParts {
     local_columns: OnceLock<Vec<ColumnRef>>,
     lazy: OnceLock<LazyClause>,
     reverse_lazy: OnceLock<LazyClause>,
+    plain_joins: OnceLock<(Expr, Option<Expr>)>,
 }
+
+/// Every mark `configure` reads.
+pub(crate) const ALL_MARKS: Annotations = Annotations::FOREIGN
+    .with(Annotations::REMOTE)
+    .with(Annotations::LOCAL);
 
 // Written out (rather than derived) so that the lazy clauses show as the
 // clauses themselves, built if need be, as when they were plain fields.
@@ -307,8 +323,7 @@ impl fmt::Debug for Relationship {
             .field("had_remote_annotations", &self.had_remote_annotations)
             .field("lazy", self.lazy_clause(false))
             .field("reverse_lazy", self.lazy_clause(true))
-            .field("plain_primaryjoin", &self.plain_primaryjoin)
-            .field("plain_secondaryjoin", &self.plain_secondaryjoin)
+            .field("plain_joins", self.plain_joins())
             .finish()
     }
 }
