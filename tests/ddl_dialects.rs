@@ -149,6 +149,33 @@ fn syntax_errors_carry_their_position_in_every_dialect() {
 }
 
 #[test]
+fn the_first_error_in_text_order_is_reported() {
+    // Statements are read and applied one after the other: a problem in
+    // the first statement is reported although the third does not parse.
+    let ddl = "ALTER TABLE nope ADD COLUMN x INT;
+CREATE TABLE a (id INT);
+CREATE TABLE b (id INT,, x INT);";
+    let e = Schema::from_ddl(ddl).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownTable, "{e}");
+    // With the first fixed, the syntax error of the third is next.
+    let e = Schema::from_ddl(&ddl.replace("nope", "a").replacen(
+        "ALTER TABLE a ADD COLUMN x INT;\nCREATE TABLE a (id INT);",
+        "CREATE TABLE a (id INT);\nALTER TABLE a ADD COLUMN x INT;",
+        1,
+    ))
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Parse, "{e}");
+    assert!(e.to_string().contains("at line 3, column"), "{e}");
+}
+
+#[test]
+fn statements_need_a_delimiter_between_them() {
+    let e = Schema::from_ddl("CREATE TABLE a (id INT) CREATE TABLE b (id INT);").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Parse, "{e}");
+    assert!(e.to_string().contains("end of statement"), "{e}");
+}
+
+#[test]
 fn a_reference_to_an_undefined_table_names_both() {
     for dialect in Dialect::ALL {
         let e = Schema::from_ddl_for(

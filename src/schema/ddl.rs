@@ -12,7 +12,9 @@ use sqlparser::ast::{
     TableConstraint,
 };
 use sqlparser::dialect::{Dialect, GenericDialect};
-use sqlparser::parser::Parser;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
 
 use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, TableNames, qualify};
 use super::{Column, Schema, TableId};
@@ -70,15 +72,45 @@ impl Schema {
 
     /// Builds a schema from DDL text parsed with the given sqlparser dialect
     /// (e.g. `PostgreSqlDialect` for `pg_dump` output).
+    ///
+    /// Statements are parsed and applied one at a time, so memory stays
+    /// proportional to the largest statement rather than to the whole text.
+    ///
+    /// # Errors
+    ///
+    /// The first problem in text order: [`Error::Parse`] with its line and
+    /// column for a syntax error, otherwise the error of the statement that
+    /// does not describe a valid table (unknown table or column, duplicate
+    /// name, ...); then the checks of [`SchemaBuilder::build`] across
+    /// tables. No schema is built.
     pub fn from_ddl_with_dialect(ddl: &str, dialect: &dyn Dialect) -> Result<Schema> {
-        let statements =
-            Parser::parse_sql(dialect, ddl).map_err(|e| Error::from_sql_parser("DDL", &e))?;
+        let syntax = |e: ParserError| Error::from_sql_parser("DDL", &e);
+        let mut parser = Parser::new(dialect).try_with_sql(ddl).map_err(syntax)?;
         let mut builder = SchemaBuilder::new();
         // The tables so far, for ALTER TABLE (pg_dump writes one per
         // constraint) to find its table without scanning them all.
         let mut names = TableNames::new();
-        for statement in &statements {
-            apply_statement(&mut builder, &mut names, statement)?;
+        // One statement at a time, each applied and dropped before the next
+        // is parsed: a large dump's syntax trees take many times the
+        // memory of its text. The loop is sqlparser's `parse_statements`.
+        let mut expecting_delimiter = false;
+        loop {
+            while parser.consume_token(&Token::SemiColon) {
+                expecting_delimiter = false;
+            }
+            match &parser.peek_token_ref().token {
+                Token::EOF => break,
+                Token::Word(word) if expecting_delimiter && word.keyword == Keyword::END => break,
+                _ => {}
+            }
+            if expecting_delimiter {
+                return parser
+                    .expected_ref("end of statement", parser.peek_token_ref())
+                    .map_err(syntax);
+            }
+            let statement = parser.parse_statement().map_err(syntax)?;
+            apply_statement(&mut builder, &mut names, &statement)?;
+            expecting_delimiter = true;
         }
         builder.build()
     }
