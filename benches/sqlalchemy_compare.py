@@ -3,12 +3,12 @@
 
 Setup (once; any Python >= 3.10):
 
-    python3 -m venv /tmp/sa-venv && /tmp/sa-venv/bin/pip install sqlalchemy==2.1.9
+    python3 -m venv .venv-bench && .venv-bench/bin/pip install sqlalchemy==2.1.9
 
 Run from the repository root (Rust toolchain on PATH):
 
-    /tmp/sa-venv/bin/python benches/sqlalchemy_compare.py            # full run
-    /tmp/sa-venv/bin/python benches/sqlalchemy_compare.py --quick    # a smoke run
+    .venv-bench/bin/python benches/sqlalchemy_compare.py            # full run
+    .venv-bench/bin/python benches/sqlalchemy_compare.py --quick    # a smoke run
 
 What it does:
 
