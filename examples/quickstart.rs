@@ -39,9 +39,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} relationships:", registry.relationships().len());
     let mut keys: Vec<_> = registry.relationships().collect();
     keys.sort_by_key(|r| r.key().to_owned());
+    let width = keys.iter().map(|r| r.key().len()).max().unwrap_or(0);
     for rel in keys {
         println!(
-            "  {:<42} {:<13} {}",
+            "  {:<width$} {:<13} {}",
             rel.key(),
             rel.direction().as_str(),
             rel.primaryjoin()
