@@ -1,6 +1,6 @@
 //! Lazy-load clauses (`Relationship::lazy_clause(false / true)`), checked
 //! against the lazy clauses SQLAlchemy's own tests assert
-//! (`/work/shared/conformance/sqlalchemy_relationship_tests.md`: §1.3
+//! (`../shared/conformance/sqlalchemy_relationship_tests.md`: §1.3
 //! `LazyClauseTest`, §1.5 derived lazy clauses, §2.5 lazy clauses of unusual
 //! joins, §3.5 `ParentTest`, §0.2 rule 7 on operand order).
 //!
