@@ -530,12 +530,16 @@ fn fk_join(schema: &Schema, table: &Arc<Table>, fk: &ForeignKey) -> Result<Expr>
     let referred = schema
         .table_by_id(fk.referred_table())
         .ok_or_else(|| Error::invalid("automap: foreign key to an unknown table"))?;
-    let terms = fk.pairs().map(|(local, remote)| {
+    let mut terms = fk.pairs().map(|(local, remote)| {
         let local = ColumnRef::new(Arc::clone(table), local);
         let remote = ColumnRef::new(Arc::clone(referred), remote);
         Expr::col(remote).eq(Expr::col(local))
     });
-    Ok(Expr::all(terms.collect::<Vec<_>>()))
+    // Most keys have one column: its comparison needs no list.
+    Ok(match (terms.next(), terms.next()) {
+        (Some(only), None) => only,
+        (first, second) => Expr::all(first.into_iter().chain(second).chain(terms)),
+    })
 }
 
 /// Declared names, per table: relationships and their backrefs.
@@ -606,9 +610,9 @@ pub(crate) struct Generated {
 impl Generated {
     /// The relationship `name` of `parent` to `target` joined by
     /// `primaryjoin`, with nothing else set.
-    fn new(name: &str, parent: &Arc<Table>, target: &Arc<Table>, primaryjoin: Expr) -> Self {
+    fn new(name: String, parent: &Arc<Table>, target: &Arc<Table>, primaryjoin: Expr) -> Self {
         Generated {
-            name: name.to_owned(),
+            name,
             parent: Arc::clone(parent),
             target: Arc::clone(target),
             secondary: None,
@@ -747,13 +751,13 @@ fn declarations_with(
             .iter()
             .map(|config| Declaration::Declared(Box::new(config.clone()))),
     );
-    let mut generated = Vec::with_capacity(pairs.len());
-    for pair in &pairs {
+    for pair in pairs {
         let forward_taken = declared.is_taken(pair.parent, &pair.forward);
         let reverse_taken = declared.is_taken(pair.target, &pair.reverse);
         if forward_taken && reverse_taken {
             continue;
         }
+        let (parent, target) = (pair.parent, pair.target);
         let (mut forward, reverse) = sides(plan, pair, forward_taken)?;
         if !forward_taken && !reverse_taken {
             let mut backref = Backref::new(reverse.name);
@@ -761,24 +765,23 @@ fn declarations_with(
                 backref = backref.uselist(uselist);
             }
             forward.backref = Some(Box::new(backref));
-            generated.push(forward);
+            out.push(Declaration::Generated(forward));
         } else if let Some(mut reverse) = reverse.standalone {
             // The forward side is declared. SQLAlchemy: the declared side
             // gets back_populates, the generated reverse points back at it.
-            if let Some(i) = declared.linkable(pair.parent, &pair.forward, pair.target) {
-                link(&mut out[i], &pair.reverse);
-                reverse.back_populates = Some(pair.forward.clone());
+            if let Some(i) = declared.linkable(parent, &forward.name, target) {
+                link(&mut out[i], &reverse.name);
+                reverse.back_populates = Some(forward.name);
             }
-            generated.push(reverse);
+            out.push(Declaration::Generated(reverse));
         } else {
-            if let Some(i) = declared.linkable(pair.target, &pair.reverse, pair.parent) {
-                link(&mut out[i], &pair.forward);
-                forward.back_populates = Some(pair.reverse.clone());
+            if let Some(i) = declared.linkable(target, &reverse.name, parent) {
+                link(&mut out[i], &forward.name);
+                forward.back_populates = Some(reverse.name);
             }
-            generated.push(forward);
+            out.push(Declaration::Generated(forward));
         }
     }
-    out.extend(generated.into_iter().map(Declaration::Generated));
     Ok(out)
 }
 
@@ -806,10 +809,13 @@ struct Reverse {
 ///
 /// The names the declarations are written with (see
 /// [`Generated::to_config`]) are checked here.
-fn sides(plan: &Plan<'_>, pair: &Pair, standalone: bool) -> Result<(Generated, Reverse)> {
+fn sides(plan: &Plan<'_>, pair: Pair, standalone: bool) -> Result<(Generated, Reverse)> {
     let schema = plan.schema;
     let parent = plan.table(pair.parent)?;
     let target = plan.table(pair.target)?;
+    // The names move into the declarations; the reverse name is copied
+    // only for a standalone reverse (when the forward side is declared).
+    let (forward_name, reverse_name) = (pair.forward, pair.reverse);
     plan.check_table(parent)?;
     plan.check_table(target)?;
     let (forward, uselist, standalone) = match pair.link {
@@ -841,12 +847,12 @@ fn sides(plan: &Plan<'_>, pair: &Pair, standalone: bool) -> Result<(Generated, R
             let standalone = standalone.then(|| Generated {
                 foreign_keys: foreign_keys.clone(),
                 uselist,
-                ..Generated::new(&pair.reverse, target, parent, primaryjoin.clone())
+                ..Generated::new(reverse_name.clone(), target, parent, primaryjoin.clone())
             });
             let forward = Generated {
                 foreign_keys,
                 remote_side,
-                ..Generated::new(&pair.forward, parent, target, primaryjoin)
+                ..Generated::new(forward_name, parent, target, primaryjoin)
             };
             (forward, uselist, standalone)
         }
@@ -863,18 +869,18 @@ fn sides(plan: &Plan<'_>, pair: &Pair, standalone: bool) -> Result<(Generated, R
             let standalone = standalone.then(|| Generated {
                 secondary: Some(Arc::clone(secondary)),
                 secondaryjoin: Some(primaryjoin.clone()),
-                ..Generated::new(&pair.reverse, target, parent, secondaryjoin.clone())
+                ..Generated::new(reverse_name.clone(), target, parent, secondaryjoin.clone())
             });
             let forward = Generated {
                 secondary: Some(Arc::clone(secondary)),
                 secondaryjoin: Some(secondaryjoin),
-                ..Generated::new(&pair.forward, parent, target, primaryjoin)
+                ..Generated::new(forward_name, parent, target, primaryjoin)
             };
             (forward, None, standalone)
         }
     };
     let reverse = Reverse {
-        name: pair.reverse.clone(),
+        name: reverse_name,
         uselist,
         standalone,
     };
