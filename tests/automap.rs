@@ -6,8 +6,10 @@
 //! panics, and what it generates always configures, with exactly one
 //! relationship per direction of every usable foreign-key path.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -16,7 +18,10 @@ use serde_json::Value as Json;
 use sqlrel::automap::{DefaultNaming, Naming, NamingContext};
 use sqlrel::registry::Registry;
 use sqlrel::relationship::{Direction, Relationship, RelationshipConfig};
-use sqlrel::schema::{ColumnRef, Schema, Table, TableBuilder};
+use sqlrel::schema::{Schema, Table, TableBuilder};
+
+use common::case::load_dir_as;
+use common::oracle::{Joins, json_pairs, json_set, names, pair_names, relationship_diffs};
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -31,32 +36,16 @@ struct Case {
 }
 
 fn fixtures() -> Vec<(PathBuf, Case, Json)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/automap");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".json") && !name.ends_with(".oracle.json")
-        })
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let read = |p: &Path| {
-                std::fs::read_to_string(p)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-            };
-            let case: Case =
-                serde_json::from_str(&read(&p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let oracle_path = p.with_extension("oracle.json");
-            let oracle: Json = serde_json::from_str(&read(&oracle_path))
-                .unwrap_or_else(|e| panic!("{}: {e}", oracle_path.display()));
-            assert_eq!(oracle["name"].as_str(), Some(case.name.as_str()));
-            (p, case, oracle)
-        })
-        .collect()
+    let cases = load_dir_as::<Case>("tests/fixtures/automap");
+    for (_, case, oracle) in &cases {
+        assert_eq!(oracle["name"].as_str(), Some(case.name.as_str()));
+    }
+    cases
+}
+
+/// The keys of every configured relationship.
+fn keys_of(registry: &Registry) -> BTreeSet<&str> {
+    registry.relationships().map(|r| r.key()).collect()
 }
 
 fn automap(ddl: &str) -> Registry {
@@ -65,112 +54,6 @@ fn automap(ddl: &str) -> Registry {
         .automap()
         .configure()
         .unwrap_or_else(|e| panic!("automap + configure: {e}\n{ddl}"))
-}
-
-fn names(cols: &[ColumnRef]) -> BTreeSet<String> {
-    cols.iter().map(|c| c.to_string()).collect()
-}
-
-fn pair_names(pairs: &[(ColumnRef, ColumnRef)]) -> BTreeSet<(String, String)> {
-    pairs
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
-fn json_set(v: &Json) -> BTreeSet<String> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_str().expect("string").to_owned())
-        .collect()
-}
-
-fn json_pairs(v: &Json) -> BTreeSet<(String, String)> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|p| {
-            let p = p.as_array().expect("pair");
-            (
-                p[0].as_str().expect("str").to_owned(),
-                p[1].as_str().expect("str").to_owned(),
-            )
-        })
-        .collect()
-}
-
-/// Every difference between a sqlrel relationship and SQLAlchemy's
-/// description of the relationship of the same key.
-fn compare(rel: &Relationship, sa: &Json) -> Vec<String> {
-    let mut diffs = Vec::new();
-    let mut check = |what: &str, ours: String, theirs: String| {
-        if ours != theirs {
-            diffs.push(format!(
-                "{}: {what}: sqlrel {ours} vs SQLAlchemy {theirs}",
-                rel.key()
-            ));
-        }
-    };
-    let text = |v: &Json| format!("{:?}", v.as_str());
-    check(
-        "target",
-        rel.target().name().to_owned(),
-        sa["target"].as_str().unwrap_or("").to_owned(),
-    );
-    check(
-        "direction",
-        rel.direction().to_string(),
-        sa["direction"].as_str().unwrap_or("").to_owned(),
-    );
-    check(
-        "uselist",
-        rel.uselist().to_string(),
-        sa["uselist"].to_string(),
-    );
-    check(
-        "secondary",
-        format!("{:?}", rel.secondary().map(|s| s.name())),
-        text(&sa["secondary"]),
-    );
-    check(
-        "primaryjoin",
-        format!("{:?}", Some(rel.primaryjoin().to_string())),
-        text(&sa["primaryjoin"]),
-    );
-    check(
-        "secondaryjoin",
-        format!("{:?}", rel.secondaryjoin().map(|e| e.to_string())),
-        text(&sa["secondaryjoin"]),
-    );
-    let pairs = [
-        ("local_remote_pairs", rel.local_remote_pairs()),
-        ("synchronize_pairs", rel.synchronize_pairs()),
-        (
-            "secondary_synchronize_pairs",
-            rel.secondary_synchronize_pairs(),
-        ),
-    ];
-    for (what, ours) in pairs {
-        check(
-            what,
-            format!("{:?}", pair_names(ours)),
-            format!("{:?}", json_pairs(&sa[what])),
-        );
-    }
-    let columns = [
-        ("foreign_key_columns", rel.foreign_key_columns()),
-        ("remote_side", rel.remote_side()),
-        ("local_columns", rel.local_columns()),
-    ];
-    for (what, ours) in columns {
-        check(
-            what,
-            format!("{:?}", names(ours)),
-            format!("{:?}", json_set(&sa[what])),
-        );
-    }
-    diffs
 }
 
 /// Compares automap on every parity fixture, with the schema `schema_of`
@@ -201,7 +84,7 @@ fn check_parity(schema_of: impl Fn(&str) -> Schema) {
                 Ok(rel) => {
                     compared += 1;
                     failures.extend(
-                        compare(rel, sa)
+                        relationship_diffs(rel, sa, Joins::Compared)
                             .into_iter()
                             .map(|d| format!("{label}: {d}")),
                     );
@@ -657,7 +540,7 @@ fn custom_naming_pluralises() {
         .automap_with(Plural)
         .configure()
         .unwrap();
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     let expected: BTreeSet<&str> = [
         "addresses.user",
         "users.addresses",
@@ -758,7 +641,7 @@ fn names_are_kept_apart_from_columns_and_each_other() {
         .automap_with(Constant)
         .configure()
         .unwrap();
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     let expected: BTreeSet<&str> = [
         "addresses.rel",
         "addresses.rel_2",
@@ -806,7 +689,7 @@ fn explicit_relationship_replaces_the_generated_one_of_its_name() {
         .automap()
         .configure()
         .unwrap();
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     assert_eq!(
         keys,
         ["addresses.users", "users.addresses_collection"]
@@ -852,7 +735,7 @@ fn explicit_backref_names_are_taken_too() {
         .unwrap();
     // Both generated names are declared (one as a backref): nothing is
     // generated.
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     assert_eq!(
         keys,
         ["addresses.users", "users.addresses_collection"]
@@ -876,7 +759,7 @@ fn explicit_relationships_of_other_names_coexist() {
         .automap()
         .configure()
         .unwrap();
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     assert_eq!(
         keys,
         [
@@ -995,7 +878,7 @@ fn foreign_key_from_columns_to_themselves_is_skipped() {
     let registry = automap(
         "CREATE TABLE t (id INTEGER PRIMARY KEY REFERENCES t(id), parent_id INTEGER REFERENCES t(id), name TEXT);",
     );
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     assert_eq!(keys, ["t.t", "t.t_collection"].into_iter().collect());
     assert_eq!(
         registry
@@ -1014,7 +897,7 @@ fn foreign_key_from_columns_to_themselves_is_skipped() {
              FOREIGN KEY (c2, c3) REFERENCES t(c0, c2),
              FOREIGN KEY (c0, c4) REFERENCES t(c0, c2));",
     );
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     assert_eq!(keys, ["t.t", "t.t_collection"].into_iter().collect());
     assert_eq!(
         names(registry.relationship("t.t").unwrap().foreign_key_columns()),
@@ -1065,7 +948,7 @@ fn namespaced_tables_of_one_name_are_all_mapped() {
         .build()
         .unwrap();
     let registry = Registry::builder(schema).automap().configure().unwrap();
-    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    let keys = keys_of(&registry);
     assert_eq!(
         keys,
         [

@@ -375,6 +375,20 @@ fn json_error(args: &[&str]) -> Json {
     doc["error"].clone()
 }
 
+/// [`json_error`] of `inspect --format json` on the shop schema with the
+/// relationship file `toml`.
+fn shop_json_error(toml: &Path) -> Json {
+    json_error(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--relationships",
+        toml.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+}
+
 #[test]
 fn errors_have_exit_statuses_and_messages() {
     // Unknown relationship in the SQL text: status 2, message on stderr.
@@ -439,15 +453,7 @@ fn errors_have_exit_statuses_and_messages() {
         "bad.toml",
         "[[relationship]]\ntable = \"customers\"\nname = \"orders\"\ntarget = \"nope\"\n",
     );
-    let e = json_error(&[
-        "inspect",
-        "--schema",
-        &shop(),
-        "--relationships",
-        toml.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let e = shop_json_error(&toml);
     assert_eq!(e["kind"], "unknown_table");
     assert_eq!(e["relationship"], "customers.orders");
     assert!(
@@ -458,15 +464,7 @@ fn errors_have_exit_statuses_and_messages() {
         "{e}"
     );
     let toml_syntax = temp_file("syntax.toml", "[[relationship]\ntable = ");
-    let e = json_error(&[
-        "inspect",
-        "--schema",
-        &shop(),
-        "--relationships",
-        toml_syntax.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let e = shop_json_error(&toml_syntax);
     assert_eq!(e["kind"], "parse");
     std::fs::remove_file(toml).ok();
     std::fs::remove_file(toml_syntax).ok();
@@ -476,15 +474,7 @@ fn errors_have_exit_statuses_and_messages() {
         "ambiguous.toml",
         "[[relationship]]\ntable = \"orders\"\nname = \"address\"\ntarget = \"addresses\"\n",
     );
-    let e = json_error(&[
-        "inspect",
-        "--schema",
-        &shop(),
-        "--relationships",
-        toml.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let e = shop_json_error(&toml);
     assert_eq!(e["kind"], "ambiguous_foreign_keys");
     assert_eq!(e["relationship"], "orders.address");
     std::fs::remove_file(toml).ok();

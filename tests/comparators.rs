@@ -19,6 +19,7 @@ use sqlrel::registry::Registry;
 
 use common::case::{Case, load_dir};
 use common::engines::{Engine, MySql, Postgres, Sqlite};
+use common::oracle::assert_no_failures;
 use common::predicate::predicate;
 
 type Rows = Vec<Vec<Option<i64>>>;
@@ -238,13 +239,7 @@ fn rows_match_sqlalchemy(mut engine: impl FnMut(&str) -> Box<dyn Engine>) {
             }
         }
     }
-    assert!(executed > 300, "only {executed} statements executed");
-    assert!(
-        failures.is_empty(),
-        "{} of {executed} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(executed, 300, &failures);
 }
 
 #[test]

@@ -4,14 +4,12 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-
 use serde_json::Value as Json;
 use sqlrel::ErrorKind;
 use sqlrel::registry::Registry;
-use sqlrel::relationship::Relationship;
 
 use common::case::load_dir;
+use common::oracle::{Joins, relationship_diffs};
 
 /// SQLAlchemy's error class and message mapped onto sqlrel's kinds.
 fn expected_kind(class: &str, message: &str) -> Option<ErrorKind> {
@@ -69,105 +67,6 @@ fn normalize(message: &str) -> String {
     out
 }
 
-fn names(cols: &[sqlrel::schema::ColumnRef]) -> BTreeSet<String> {
-    cols.iter().map(|c| c.to_string()).collect()
-}
-
-fn pair_names(
-    pairs: &[(sqlrel::schema::ColumnRef, sqlrel::schema::ColumnRef)],
-) -> BTreeSet<(String, String)> {
-    pairs
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
-fn json_set(v: &Json) -> BTreeSet<String> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_str().expect("string").to_owned())
-        .collect()
-}
-
-fn json_pairs(v: &Json) -> BTreeSet<(String, String)> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|p| {
-            let p = p.as_array().expect("pair");
-            (
-                p[0].as_str().expect("str").to_owned(),
-                p[1].as_str().expect("str").to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn compare_relationship(rel: &Relationship, sa: &Json) -> Vec<String> {
-    let mut diffs = Vec::new();
-    let mut check = |what: &str, ours: String, theirs: String| {
-        if ours != theirs {
-            diffs.push(format!(
-                "{}: {what}: sqlrel {ours} vs SQLAlchemy {theirs}",
-                rel.key()
-            ));
-        }
-    };
-    check(
-        "target",
-        rel.target().name().to_owned(),
-        sa["target"].as_str().unwrap_or("").to_owned(),
-    );
-    let direction = rel.direction().to_string();
-    check(
-        "direction",
-        direction,
-        sa["direction"].as_str().unwrap_or("").to_owned(),
-    );
-    check(
-        "uselist",
-        rel.uselist().to_string(),
-        sa["uselist"].to_string(),
-    );
-    check(
-        "secondary",
-        format!("{:?}", rel.secondary().map(|s| s.name().to_owned())),
-        format!("{:?}", sa["secondary"].as_str().map(str::to_owned)),
-    );
-    check(
-        "local_remote_pairs",
-        format!("{:?}", pair_names(rel.local_remote_pairs())),
-        format!("{:?}", json_pairs(&sa["local_remote_pairs"])),
-    );
-    check(
-        "synchronize_pairs",
-        format!("{:?}", pair_names(rel.synchronize_pairs())),
-        format!("{:?}", json_pairs(&sa["synchronize_pairs"])),
-    );
-    check(
-        "secondary_synchronize_pairs",
-        format!("{:?}", pair_names(rel.secondary_synchronize_pairs())),
-        format!("{:?}", json_pairs(&sa["secondary_synchronize_pairs"])),
-    );
-    check(
-        "foreign_key_columns",
-        format!("{:?}", names(rel.foreign_key_columns())),
-        format!("{:?}", json_set(&sa["foreign_key_columns"])),
-    );
-    check(
-        "remote_side",
-        format!("{:?}", names(rel.remote_side())),
-        format!("{:?}", json_set(&sa["remote_side"])),
-    );
-    check(
-        "local_columns",
-        format!("{:?}", names(rel.local_columns())),
-        format!("{:?}", json_set(&sa["local_columns"])),
-    );
-    diffs
-}
-
 fn compare_registry(registry: &Registry, oracle: &Json) -> Vec<String> {
     let expected = oracle["relationships"]
         .as_object()
@@ -175,7 +74,7 @@ fn compare_registry(registry: &Registry, oracle: &Json) -> Vec<String> {
     let mut diffs = Vec::new();
     for (key, sa) in expected {
         match registry.relationship(key) {
-            Ok(rel) => diffs.extend(compare_relationship(rel, sa)),
+            Ok(rel) => diffs.extend(relationship_diffs(rel, sa, Joins::Ignored)),
             Err(e) => diffs.push(format!("{key}: missing in sqlrel ({e})")),
         }
     }

@@ -50,6 +50,21 @@ fn names(table: &Table, ids: &[ColumnId]) -> Vec<&'static str> {
         .collect()
 }
 
+/// `transfers.fk_to`, the composite key written in reverse column order,
+/// kept its pairs: `(to_number, to_region)` to `accounts (number, region)`.
+fn assert_fk_to(transfers: &Table, accounts: &Table) {
+    let fk_to = &transfers.foreign_keys()[1];
+    assert_eq!(fk_to.name(), Some("fk_to"));
+    assert_eq!(
+        names(transfers, fk_to.columns()),
+        ["to_number", "to_region"]
+    );
+    assert_eq!(
+        names(accounts, fk_to.referred_columns()),
+        ["number", "region"]
+    );
+}
+
 /// Everything the catalog holds, one line per fact, in schema order; names
 /// are debug-quoted so that quotes, spaces and dots stay unambiguous.
 fn describe(schema: &Schema) -> Vec<String> {
@@ -314,16 +329,7 @@ fn sqlite_reflection_details() {
     // Composite FK in reverse column order keeps its pairs.
     let transfers = schema.table("transfers").unwrap();
     let accounts = schema.table("accounts").unwrap();
-    let fk_to = &transfers.foreign_keys()[1];
-    assert_eq!(fk_to.name(), Some("fk_to"));
-    assert_eq!(
-        names(transfers, fk_to.columns()),
-        ["to_number", "to_region"]
-    );
-    assert_eq!(
-        names(accounts, fk_to.referred_columns()),
-        ["number", "region"]
-    );
+    assert_fk_to(transfers, accounts);
     assert_eq!(
         names(accounts, accounts.primary_key()),
         ["region", "number"]
@@ -776,17 +782,8 @@ fn postgres_schemas_reflect_like_their_ddl() {
 
     // The cross-schema composite key in reverse column order.
     let accounts = reflected.table(&format!("{s1}.accounts")).unwrap();
-    let fk_to = &transfers.foreign_keys()[1];
-    assert_eq!(fk_to.name(), Some("fk_to"));
-    assert_eq!(fk_to.referred_table(), accounts.id());
-    assert_eq!(
-        names(transfers, fk_to.columns()),
-        ["to_number", "to_region"]
-    );
-    assert_eq!(
-        names(accounts, fk_to.referred_columns()),
-        ["number", "region"]
-    );
+    assert_fk_to(transfers, accounts);
+    assert_eq!(transfers.foreign_keys()[1].referred_table(), accounts.id());
 
     // Bare names find a table only one schema holds.
     assert_eq!(

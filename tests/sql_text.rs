@@ -16,6 +16,7 @@ use sqlrel::{Error, ErrorKind};
 
 use common::case::load_dir;
 use common::engines::{Engine, MySql, Postgres, Sqlite};
+use common::oracle::assert_no_failures;
 
 type Rows = Vec<Vec<Option<i64>>>;
 
@@ -171,13 +172,7 @@ fn rows_match(mut engine: impl FnMut(&str) -> Box<dyn Engine>) {
             }
         }
     }
-    assert!(executed > 600, "only {executed} statements executed");
-    assert!(
-        failures.is_empty(),
-        "{} of {executed} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(executed, 600, &failures);
 }
 
 #[test]

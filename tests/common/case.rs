@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 use sqlrel::registry::Registry;
 use sqlrel::relationship::{Backref, RelationshipConfig};
@@ -114,6 +115,11 @@ impl Case {
 /// `(case, oracle output)` for every `NAME.json` in `dir` with a
 /// `NAME.oracle.json` beside it, sorted by name.
 pub fn load_dir(dir: &str) -> Vec<(PathBuf, Case, Json)> {
+    load_dir_as(dir)
+}
+
+/// [`load_dir`] for cases of another shape (e.g. automap's).
+pub fn load_dir_as<C: DeserializeOwned>(dir: &str) -> Vec<(PathBuf, C, Json)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
@@ -127,7 +133,7 @@ pub fn load_dir(dir: &str) -> Vec<(PathBuf, Case, Json)> {
     paths
         .into_iter()
         .map(|p| {
-            let case: Case =
+            let case: C =
                 serde_json::from_str(&read(&p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             let oracle_path = p.with_extension("oracle.json");
             let oracle: Json = serde_json::from_str(&read(&oracle_path))

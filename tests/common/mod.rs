@@ -4,4 +4,5 @@
 pub mod case;
 pub mod engines;
 pub mod exec;
+pub mod oracle;
 pub mod predicate;
