@@ -23,6 +23,42 @@ fn addresses() -> TableBuilder {
         .foreign_key(["user_id"], "users", ["id"])
 }
 
+/// `column_id` agrees with a scan of the columns for every column and for
+/// many names that are not columns (it skips the scan for names its filter
+/// rules out), on a narrow table and on one with more columns than the
+/// filter has bits.
+#[test]
+fn column_id_finds_exactly_the_columns() {
+    let wide = (0..100).fold(TableBuilder::new("wide"), |t, i| {
+        t.column(format!("c{i}"), "INTEGER")
+    });
+    let schema = Schema::builder()
+        .table(users())
+        .table(addresses())
+        .table(wide)
+        .build()
+        .unwrap();
+    let probes: Vec<String> = (0..2000)
+        .map(|i| format!("c{i}"))
+        .chain((0..500).map(|i| format!("users_{i}_collection")))
+        .chain(["id", "user_id", "email", "name", "", "ID", "e.mail"].map(String::from))
+        .collect();
+    for table in schema.tables() {
+        for probe in &probes {
+            let scanned = table
+                .columns()
+                .iter()
+                .position(|c| c.name() == probe.as_str());
+            assert_eq!(
+                table.column_id(probe).map(|c| c.index()),
+                scanned,
+                "{}.{probe}",
+                table.name()
+            );
+        }
+    }
+}
+
 fn col_names(table: &Table, ids: &[sqlrel::schema::ColumnId]) -> Vec<String> {
     ids.iter()
         .map(|id| {

@@ -247,6 +247,9 @@ impl<'s> Plan<'s> {
     /// (`table.column` then splits at its only dot, and column names are
     /// unique in a table), else once per column.
     fn check_column(&self, table: &Arc<Table>, column: ColumnId) -> Result<()> {
+        if table.plain_column_names {
+            return Ok(());
+        }
         let plain_column = table
             .column(column)
             .is_some_and(|c| !c.name().contains('.'));
@@ -509,7 +512,7 @@ fn column_name(schema: &Schema, table: &Arc<Table>, column: ColumnId) -> Result<
 /// Whether `table` has no namespace and no dot in its name: its name then
 /// finds it (see [`Schema::table`]; no two such tables share a name).
 fn plainly_named(table: &Table) -> bool {
-    table.namespace().is_none() && !table.name().contains('.')
+    table.plain_name
 }
 
 /// The table's name as written in a [`RelationshipConfig`], checked to

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 
+use super::table::ColumnNames;
 use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
 use crate::error::{Error, Result};
 
@@ -336,14 +337,19 @@ impl SchemaBuilder {
                 })
             })
             .collect::<Result<_>>()?;
+        let plain_name = def.namespace.is_none() && !def.name.contains('.');
+        let plain_column_names = plain_name && columns.iter().all(|c| !c.name.contains('.'));
         Ok(Table {
             id,
             namespace: def.namespace.as_deref().map(crate::intern::intern),
             name: crate::intern::intern(&def.name),
-            columns,
             primary_key,
             foreign_keys,
             unique,
+            plain_name,
+            plain_column_names,
+            column_names: ColumnNames::of(columns.iter().map(|c| c.name)),
+            columns,
         })
     }
 

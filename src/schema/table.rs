@@ -133,6 +133,49 @@ pub struct Table {
     pub(crate) primary_key: Vec<ColumnId>,
     pub(crate) foreign_keys: Vec<ForeignKey>,
     pub(crate) unique: Vec<UniqueConstraint>,
+    /// No namespace and no dot in the name: the bare name then finds the
+    /// table (no two such tables share a name). Read once at build time, so
+    /// that checks made per relationship need not follow the name.
+    pub(crate) plain_name: bool,
+    /// `plain_name`, and no column name has a dot: `table.column` then
+    /// splits at its only dot.
+    pub(crate) plain_column_names: bool,
+    /// One bit per column name ([`ColumnNames::bit`]): a name whose bit is
+    /// clear names no column, found without reading the columns.
+    pub(crate) column_names: ColumnNames,
+}
+
+/// A 64-bit Bloom filter of a table's column names.
+///
+/// Most lookups by name that configure makes are of relationship names,
+/// which must not collide with columns; on large schemas, reading the
+/// columns of a table picked at random (and their names) to learn that
+/// was a cache miss or two per relationship.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ColumnNames(u64);
+
+impl ColumnNames {
+    /// The filter of `names`.
+    pub(crate) fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        ColumnNames(
+            names
+                .into_iter()
+                .fold(0, |bits, name| bits | Self::bit(name)),
+        )
+    }
+
+    /// Whether a column may be called `name` (false: certainly not).
+    fn may_contain(self, name: &str) -> bool {
+        self.0 & Self::bit(name) != 0
+    }
+
+    /// FNV-1a of the name, folded to one of 64 bits.
+    fn bit(name: &str) -> u64 {
+        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        1 << ((hash ^ (hash >> 32)) & 63)
+    }
 }
 
 impl Table {
@@ -171,6 +214,9 @@ impl Table {
 
     /// The id of the column named `name`.
     pub fn column_id(&self, name: &str) -> Option<ColumnId> {
+        if !self.column_names.may_contain(name) {
+            return None;
+        }
         self.columns
             .iter()
             .position(|c| c.name == name)
