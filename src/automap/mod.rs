@@ -101,7 +101,7 @@ pub use naming::{DefaultNaming, Naming, NamingContext};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
-use crate::relationship::{Backref, Direction, RelationshipConfig};
+use crate::relationship::{Backref, Columns, Direction, RelationshipConfig};
 use crate::schema::{ColumnId, ColumnRef, ForeignKey, Schema, Table, TableId};
 
 /// The relationships automap generates for `schema` with SQLAlchemy's
@@ -603,8 +603,8 @@ pub(crate) struct Generated {
     pub(crate) secondary: Option<Arc<Table>>,
     pub(crate) primaryjoin: Expr,
     pub(crate) secondaryjoin: Option<Expr>,
-    pub(crate) foreign_keys: Vec<ColumnRef>,
-    pub(crate) remote_side: Vec<ColumnRef>,
+    pub(crate) foreign_keys: Columns,
+    pub(crate) remote_side: Columns,
     pub(crate) uselist: Option<bool>,
     pub(crate) backref: Option<Box<Backref>>,
     pub(crate) back_populates: Option<String>,
@@ -621,8 +621,8 @@ impl Generated {
             secondary: None,
             primaryjoin,
             secondaryjoin: None,
-            foreign_keys: Vec::new(),
-            remote_side: Vec::new(),
+            foreign_keys: Columns::new(),
+            remote_side: Columns::new(),
             uselist: None,
             backref: None,
             back_populates: None,
@@ -836,7 +836,7 @@ fn sides(plan: &Plan<'_>, pair: Pair, standalone: bool) -> Result<(Generated, Re
                     plan.check_column(table, c)?;
                     Ok(ColumnRef::new(Arc::clone(table), c))
                 })
-                .collect::<Result<Vec<_>>>()?;
+                .collect::<Result<Columns>>()?;
             let remote_side = fk
                 .referred_columns()
                 .iter()
@@ -844,7 +844,7 @@ fn sides(plan: &Plan<'_>, pair: Pair, standalone: bool) -> Result<(Generated, Re
                     plan.check_column(target, c)?;
                     Ok(ColumnRef::new(Arc::clone(target), c))
                 })
-                .collect::<Result<Vec<_>>>()?;
+                .collect::<Result<Columns>>()?;
             let primaryjoin = fk_join(schema, table, fk)?;
             let uselist = one_to_one.then_some(false);
             let standalone = standalone.then(|| Generated {

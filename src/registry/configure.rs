@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, parse_condition};
 use crate::relationship::join_condition::{JoinCondition, JoinInput};
 use crate::relationship::{
-    Backref, Condition, Derived, Direction, Relationship, RelationshipConfig,
+    Backref, Columns, Condition, Derived, Direction, Relationship, RelationshipConfig,
 };
 use crate::schema::{ColumnRef, Schema, Table, TableId};
 
@@ -25,8 +25,8 @@ struct Spec {
     secondary: Option<Arc<Table>>,
     primaryjoin: Option<Expr>,
     secondaryjoin: Option<Expr>,
-    foreign_keys: Vec<ColumnRef>,
-    remote_side: Vec<ColumnRef>,
+    foreign_keys: Columns,
+    remote_side: Columns,
     uselist: Option<bool>,
     viewonly: bool,
     order_by: Vec<ColumnRef>,
@@ -249,7 +249,7 @@ fn key_of(table: &Table, name: &str) -> String {
     key
 }
 
-fn columns(schema: &Schema, names: &[String]) -> Result<Vec<ColumnRef>> {
+fn columns<C: FromIterator<ColumnRef>>(schema: &Schema, names: &[String]) -> Result<C> {
     names.iter().map(|n| schema.column(n)).collect()
 }
 

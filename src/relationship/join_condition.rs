@@ -9,8 +9,8 @@
 
 use std::sync::Arc;
 
-use super::Direction;
 use super::fk_join::{FkJoinError, fk_join};
+use super::{Direction, Pairs};
 use crate::error::{Error, JoinSide, Result};
 use crate::expr::{Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr};
 use crate::schema::{ColumnRef, Table};
@@ -41,9 +41,9 @@ pub(crate) struct JoinCondition {
     pub primaryjoin: Expr,
     pub secondaryjoin: Option<Expr>,
     pub direction: Direction,
-    pub local_remote_pairs: Vec<(ColumnRef, ColumnRef)>,
-    pub synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
-    pub secondary_synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
+    pub local_remote_pairs: Pairs,
+    pub synchronize_pairs: Pairs,
+    pub secondary_synchronize_pairs: Pairs,
     /// Whether the given primaryjoin carried `foreign()` marks.
     pub had_foreign_annotations: bool,
     /// Whether the given primaryjoin carried `remote()` marks.
@@ -57,9 +57,9 @@ struct Resolver<'a> {
     secondaryjoin: Option<Expr>,
     had_foreign_annotations: bool,
     had_remote_annotations: bool,
-    local_remote_pairs: Vec<(ColumnRef, ColumnRef)>,
-    synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
-    secondary_synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
+    local_remote_pairs: Pairs,
+    synchronize_pairs: Pairs,
+    secondary_synchronize_pairs: Pairs,
     warnings: Vec<String>,
 }
 
@@ -73,9 +73,9 @@ impl JoinCondition {
             input,
             primaryjoin,
             secondaryjoin,
-            local_remote_pairs: Vec::new(),
-            synchronize_pairs: Vec::new(),
-            secondary_synchronize_pairs: Vec::new(),
+            local_remote_pairs: Pairs::new(),
+            synchronize_pairs: Pairs::new(),
+            secondary_synchronize_pairs: Pairs::new(),
             warnings: Vec::new(),
         };
         r.annotate_fks();
@@ -342,9 +342,9 @@ impl Resolver<'_> {
 
     /// Reads local/remote pairs and synchronize pairs off the annotations.
     fn setup_pairs(&mut self) {
-        let mut lrp: Vec<(ColumnRef, ColumnRef)> = Vec::new();
-        let mut sync = Vec::new();
-        let mut secondary_sync = Vec::new();
+        let mut lrp = Pairs::new();
+        let mut sync = Pairs::new();
+        let mut secondary_sync = Pairs::new();
         self.pairs_of(&self.primaryjoin, &mut lrp, &mut sync);
         if let Some(sj) = &self.secondaryjoin {
             self.pairs_of(sj, &mut lrp, &mut secondary_sync);
@@ -354,12 +354,7 @@ impl Resolver<'_> {
         self.secondary_synchronize_pairs = secondary_sync;
     }
 
-    fn pairs_of(
-        &self,
-        join: &Expr,
-        lrp: &mut Vec<(ColumnRef, ColumnRef)>,
-        sync: &mut Vec<(ColumnRef, ColumnRef)>,
-    ) {
+    fn pairs_of(&self, join: &Expr, lrp: &mut Pairs, sync: &mut Pairs) {
         join.visit_binary_product(&mut |op, left, right| {
             let pair = if right.annotations.contains(REMOTE)
                 && !left.annotations.contains(REMOTE)

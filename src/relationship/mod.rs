@@ -17,8 +17,19 @@ use std::sync::{Arc, OnceLock};
 pub use config::{Backref, Condition, RelationshipConfig};
 pub use lazy::LazyClause;
 
+use smallvec::SmallVec;
+
 use crate::expr::{Annotations, Expr};
 use crate::schema::{ColumnRef, Table};
+
+/// Column pairs of a relationship, `(local, remote)` or `(referenced,
+/// referencing)`: nearly always one, kept inline (a registry holds two or
+/// three lists per relationship; on a vector, each was an allocation).
+pub(crate) type Pairs = SmallVec<[(ColumnRef, ColumnRef); 1]>;
+
+/// A relationship's `foreign_keys` or `remote_side`: nearly always one
+/// column (or none), kept inline for the same reason.
+pub(crate) type Columns = SmallVec<[ColumnRef; 1]>;
 
 /// Which side holds the foreign key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,9 +83,9 @@ pub struct Relationship {
     pub(crate) viewonly: bool,
     pub(crate) primaryjoin: Expr,
     pub(crate) secondaryjoin: Option<Expr>,
-    pub(crate) local_remote_pairs: Vec<(ColumnRef, ColumnRef)>,
-    pub(crate) synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
-    pub(crate) secondary_synchronize_pairs: Vec<(ColumnRef, ColumnRef)>,
+    pub(crate) local_remote_pairs: Pairs,
+    pub(crate) synchronize_pairs: Pairs,
+    pub(crate) secondary_synchronize_pairs: Pairs,
     /// What is read off the joins on first use (most relationships of a
     /// large registry are never asked); boxed, so that a relationship never
     /// asked takes one pointer for it.
@@ -84,7 +95,7 @@ pub struct Relationship {
     pub(crate) back_populates: Option<String>,
     pub(crate) warnings: Vec<String>,
     /// The `foreign_keys` the user gave (handed on to a backref).
-    pub(crate) user_foreign_keys: Vec<ColumnRef>,
+    pub(crate) user_foreign_keys: Columns,
     pub(crate) had_foreign_annotations: bool,
     pub(crate) had_remote_annotations: bool,
 }
