@@ -126,15 +126,17 @@ fn determine_joins(input: &mut JoinInput<'_>) -> Result<(Expr, Option<Expr>)> {
         });
     }
     let consider = input.consider_as_foreign_keys;
-    let secondary_name = input.secondary.map(|s| s.qualified_name().to_string());
+    // Named only on failure: this runs for every relationship.
+    let secondary = input.secondary;
+    let secondary_name = || secondary.map(|s| s.qualified_name().to_string());
     let fail = |e: FkJoinError| match e {
         FkJoinError::NoForeignKeys => Error::NoForeignKeys {
             relationship: key.to_owned(),
-            secondary: secondary_name.clone(),
+            secondary: secondary_name(),
         },
         FkJoinError::Ambiguous => Error::AmbiguousForeignKeys {
             relationship: key.to_owned(),
-            secondary: secondary_name.clone(),
+            secondary: secondary_name(),
         },
     };
     match input.secondary {
