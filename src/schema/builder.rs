@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 
-use super::table::ColumnNames;
+use super::table::{ColumnNames, KeyColumns};
 use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
 use crate::error::{Error, Result};
 
@@ -205,7 +205,7 @@ impl TableBuilder {
             })
     }
 
-    fn column_ids(&self, columns: &[String]) -> Result<Vec<ColumnId>> {
+    fn column_ids(&self, columns: &[String]) -> Result<KeyColumns> {
         columns.iter().map(|c| self.column_id(c)).collect()
     }
 
