@@ -131,9 +131,25 @@ impl Names {
 struct Done {
     relationships: Vec<Relationship>,
     names: Names,
-    /// The target table of each declaration, by position; `Err` holds the
-    /// name of a declared target that names no table.
-    targets: Vec<std::result::Result<TableId, String>>,
+    targets: Targets,
+}
+
+/// The target table of each declaration, by position.
+struct Targets {
+    /// `None` for a declared target that names no table.
+    tables: Vec<Option<TableId>>,
+    /// Those targets' names, by position (rare: kept apart so that the list
+    /// above stays 8 bytes a declaration).
+    unknown: HashMap<usize, String>,
+}
+
+impl Targets {
+    fn get(&self, position: usize) -> Option<Result<TableId>> {
+        let table = *self.tables.get(position)?;
+        Some(table.ok_or_else(|| Error::UnknownTable {
+            name: self.unknown.get(&position).cloned().unwrap_or_default(),
+        }))
+    }
 }
 
 impl Done {
@@ -150,8 +166,7 @@ impl Done {
 
     /// The target of the declaration in `slot`.
     fn declared_target(&self, slot: Option<Slot>) -> Option<Result<TableId>> {
-        let target = self.targets.get(slot?.declared()?)?;
-        Some(target.clone().map_err(|name| Error::UnknownTable { name }))
+        self.targets.get(slot?.declared()?)
     }
 }
 
@@ -200,12 +215,12 @@ pub(super) fn configure(
 
 /// Checks made when relationships are declared, before any resolution;
 /// the index of the declared names and each declaration's target.
-fn check_declarations(
-    schema: &Schema,
-    declarations: &[Declaration],
-) -> Result<(Names, Vec<std::result::Result<TableId, String>>)> {
+fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<(Names, Targets)> {
     let mut names = Names::new(schema);
-    let mut targets = Vec::with_capacity(declarations.len());
+    let mut targets = Targets {
+        tables: Vec::with_capacity(declarations.len()),
+        unknown: HashMap::new(),
+    };
     for (i, declaration) in declarations.iter().enumerate() {
         if declaration.backref().is_some() && declaration.back_populates().is_some() {
             return Err(Error::BackrefWithBackPopulates {
@@ -213,14 +228,16 @@ fn check_declarations(
             });
         }
         let (table, target) = match declaration {
-            Declaration::Declared(config) => (
-                schema.table(&config.table)?.id(),
-                schema
-                    .table(&config.target)
-                    .map(|t| t.id())
-                    .map_err(|_| config.target.clone()),
-            ),
-            Declaration::Generated(generated) => (generated.parent.id(), Ok(generated.target.id())),
+            Declaration::Declared(config) => {
+                let target = schema.table(&config.target).map(|t| t.id()).ok();
+                if target.is_none() {
+                    targets.unknown.insert(i, config.target.clone());
+                }
+                (schema.table(&config.table)?.id(), target)
+            }
+            Declaration::Generated(generated) => {
+                (generated.parent.id(), Some(generated.target.id()))
+            }
         };
         if !names.declare(table, declaration.name(), i) {
             return Err(Error::invalid(format!(
@@ -228,7 +245,7 @@ fn check_declarations(
                 declaration.key()
             )));
         }
-        targets.push(target);
+        targets.tables.push(target);
     }
     Ok((names, targets))
 }
