@@ -597,7 +597,7 @@ impl<'c> Declared<'c> {
 /// names.
 #[derive(Debug)]
 pub(crate) struct Generated {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) parent: Arc<Table>,
     pub(crate) target: Arc<Table>,
     pub(crate) secondary: Option<Arc<Table>>,
@@ -607,7 +607,7 @@ pub(crate) struct Generated {
     pub(crate) remote_side: Columns,
     pub(crate) uselist: Option<bool>,
     pub(crate) backref: Option<Box<Backref>>,
-    pub(crate) back_populates: Option<String>,
+    pub(crate) back_populates: Option<Arc<str>>,
 }
 
 impl Generated {
@@ -615,7 +615,7 @@ impl Generated {
     /// `primaryjoin`, with nothing else set.
     fn new(name: String, parent: &Arc<Table>, target: &Arc<Table>, primaryjoin: Expr) -> Self {
         Generated {
-            name,
+            name: name.into(),
             parent: Arc::clone(parent),
             target: Arc::clone(target),
             secondary: None,
@@ -638,7 +638,7 @@ impl Generated {
     fn to_config(&self, plan: &Plan<'_>) -> Result<RelationshipConfig> {
         let mut config = RelationshipConfig::new(
             plan.table_name(&self.parent)?,
-            self.name.clone(),
+            self.name.to_string(),
             plan.table_name(&self.target)?,
         );
         if let Some(secondary) = &self.secondary {
@@ -667,7 +667,7 @@ impl Generated {
             config = config.backref((**backref).clone());
         }
         if let Some(name) = &self.back_populates {
-            config = config.back_populates(name.clone());
+            config = config.back_populates(name.to_string());
         }
         Ok(config)
     }
@@ -692,10 +692,12 @@ impl Declaration {
         }
     }
 
-    pub(crate) fn name(&self) -> &str {
+    /// The relationship name, as a shared string (a generated
+    /// declaration's own, not a copy).
+    pub(crate) fn name(&self) -> Arc<str> {
         match self {
-            Declaration::Declared(config) => &config.name,
-            Declaration::Generated(generated) => &generated.name,
+            Declaration::Declared(config) => Arc::from(config.name.as_str()),
+            Declaration::Generated(generated) => Arc::clone(&generated.name),
         }
     }
 
@@ -780,7 +782,7 @@ fn declarations_with(
         } else {
             if let Some(i) = declared.linkable(target, &reverse.name, parent) {
                 link(&mut out[i], &forward.name);
-                forward.back_populates = Some(reverse.name);
+                forward.back_populates = Some(reverse.name.into());
             }
             out.push(Declaration::Generated(forward));
         }

@@ -19,7 +19,7 @@ use crate::schema::{ColumnRef, Schema, Table, TableId};
 
 /// A relationship declaration with every name resolved.
 struct Spec {
-    name: String,
+    name: Arc<str>,
     parent: Arc<Table>,
     target: Arc<Table>,
     secondary: Option<Arc<Table>>,
@@ -30,8 +30,8 @@ struct Spec {
     uselist: Option<bool>,
     viewonly: bool,
     order_by: Vec<ColumnRef>,
-    backref_of: Option<String>,
-    back_populates: Option<String>,
+    backref_of: Option<Arc<str>>,
+    back_populates: Option<Arc<str>>,
 }
 
 /// Relationship names per table, each with the position of its
@@ -44,7 +44,7 @@ struct Spec {
 /// looked up once for both and, once configured, the index serves the
 /// registry.
 #[derive(Debug, Default)]
-pub(super) struct Names(Vec<HashMap<String, Slot>>);
+pub(super) struct Names(Vec<HashMap<Arc<str>, Slot>>);
 
 /// The uses of one name on one table.
 #[derive(Debug, Clone, Copy)]
@@ -77,12 +77,12 @@ impl Names {
     /// Applies `f` to the entry of `name` on `table`, created empty if need
     /// be (looked up before its key is allocated: most names are there
     /// already, declared, when their relationship is resolved).
-    fn update<R>(&mut self, table: TableId, name: &str, f: impl FnOnce(&mut Slot) -> R) -> R {
+    fn update<R>(&mut self, table: TableId, name: &Arc<str>, f: impl FnOnce(&mut Slot) -> R) -> R {
         if self.0.len() <= table.index() {
             self.0.resize_with(table.index() + 1, HashMap::new);
         }
         let names = &mut self.0[table.index()];
-        if let Some(slot) = names.get_mut(name) {
+        if let Some(slot) = names.get_mut(&**name) {
             return f(slot);
         }
         let mut slot = Slot {
@@ -90,13 +90,13 @@ impl Names {
             done: NONE,
         };
         let result = f(&mut slot);
-        names.insert(name.to_owned(), slot);
+        names.insert(Arc::clone(name), slot);
         result
     }
 
     /// Records the declaration at `position`; false when the name is
     /// declared already.
-    fn declare(&mut self, table: TableId, name: &str, position: usize) -> bool {
+    fn declare(&mut self, table: TableId, name: &Arc<str>, position: usize) -> bool {
         self.update(table, name, |slot| {
             if slot.declared != NONE {
                 return false;
@@ -108,7 +108,7 @@ impl Names {
 
     /// Records the resolved relationship at `position` (the first one, if
     /// the name were resolved twice).
-    fn resolved(&mut self, table: TableId, name: &str, position: usize) {
+    fn resolved(&mut self, table: TableId, name: &Arc<str>, position: usize) {
         self.update(table, name, |slot| {
             if slot.done == NONE {
                 slot.done = position;
@@ -121,7 +121,7 @@ impl Names {
     }
 
     /// The names of each table, by table index.
-    pub(super) fn into_inner(self) -> Vec<HashMap<String, Slot>> {
+    pub(super) fn into_inner(self) -> Vec<HashMap<Arc<str>, Slot>> {
         self.0
     }
 }
@@ -198,7 +198,7 @@ pub(super) fn configure(
                 let spec = backref_spec(schema, &done, &rel, &backref)?;
                 // Like SQLAlchemy's _generate_backref: the declaring side
                 // now back-populates the generated one.
-                rel.back_populates = Some(backref.name);
+                rel.back_populates = Some(Arc::clone(&spec.name));
                 Some(spec)
             }
             None => None,
@@ -239,7 +239,7 @@ fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<(
                 (generated.parent.id(), Some(generated.target.id()))
             }
         };
-        if !names.declare(table, declaration.name(), i) {
+        if !names.declare(table, &declaration.name(), i) {
             return Err(Error::invalid(format!(
                 "relationship '{}' is declared twice",
                 declaration.key()
@@ -253,7 +253,7 @@ fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<(
 /// `namespace.table.name` or `table.name` (what `format!("{}.{name}",
 /// table.qualified_name())` writes, without the formatting machinery: it
 /// runs once per relationship).
-fn key_of(table: &Table, name: &str) -> String {
+fn key_of(table: &Table, name: &str) -> Arc<str> {
     let namespace = table.namespace().unwrap_or_default();
     let mut key = String::with_capacity(namespace.len() + table.name().len() + name.len() + 2);
     if let Some(namespace) = table.namespace() {
@@ -263,7 +263,7 @@ fn key_of(table: &Table, name: &str) -> String {
     key.push_str(table.name());
     key.push('.');
     key.push_str(name);
-    key
+    key.into()
 }
 
 fn columns<C: FromIterator<ColumnRef>>(schema: &Schema, names: &[String]) -> Result<C> {
@@ -301,7 +301,7 @@ fn check_own_columns(schema: &Schema, expr: &Expr) -> Result<()> {
 
 fn spec_from_config(schema: &Schema, config: &RelationshipConfig) -> Result<Spec> {
     Ok(Spec {
-        name: config.name.clone(),
+        name: config.name.as_str().into(),
         parent: Arc::clone(schema.table(&config.table)?),
         target: Arc::clone(schema.table(&config.target)?),
         secondary: config
@@ -317,7 +317,7 @@ fn spec_from_config(schema: &Schema, config: &RelationshipConfig) -> Result<Spec
         viewonly: config.viewonly,
         order_by: columns(schema, &config.order_by)?,
         backref_of: None,
-        back_populates: config.back_populates.clone(),
+        back_populates: config.back_populates.as_deref().map(Arc::from),
     })
 }
 
@@ -396,7 +396,7 @@ fn backref_spec(
     if name_taken(done, &original.target, &backref.name) {
         return Err(Error::BackrefExists {
             backref: backref.name.clone(),
-            relationship: original.key.clone(),
+            relationship: original.key.to_string(),
             table: original.target.qualified_name().to_string(),
         });
     }
@@ -414,7 +414,7 @@ fn backref_spec(
         None => {
             if given_sj.is_some() {
                 return Err(Error::BackrefSecondaryJoin {
-                    relationship: original.key.clone(),
+                    relationship: original.key.to_string(),
                 });
             }
             (
@@ -428,7 +428,7 @@ fn backref_spec(
         None => original.user_foreign_keys.clone(),
     };
     Ok(Spec {
-        name: backref.name.clone(),
+        name: backref.name.as_str().into(),
         parent: Arc::clone(&original.target),
         target: Arc::clone(&original.parent),
         secondary: original.secondary.clone(),
@@ -439,8 +439,8 @@ fn backref_spec(
         uselist: backref.uselist,
         viewonly: backref.viewonly.unwrap_or(original.viewonly),
         order_by: columns(schema, &backref.order_by)?,
-        backref_of: Some(original.key.clone()),
-        back_populates: Some(original.name.clone()),
+        backref_of: Some(Arc::clone(&original.key)),
+        back_populates: Some(Arc::clone(&original.name)),
     })
 }
 
@@ -460,8 +460,8 @@ fn link_reverse(rel: &Relationship, done: &Done) -> Result<()> {
             Some(target) => target?,
             None => {
                 return Err(Error::BackPopulatesMissing {
-                    relationship: rel.key.clone(),
-                    name: back_populates.clone(),
+                    relationship: rel.key.to_string(),
+                    name: back_populates.to_string(),
                     table: rel.target.qualified_name().to_string(),
                 });
             }
@@ -469,9 +469,9 @@ fn link_reverse(rel: &Relationship, done: &Done) -> Result<()> {
     };
     if other_target != rel.parent.id() {
         return Err(Error::BackPopulatesMismatch {
-            name: back_populates.clone(),
-            relationship: rel.key.clone(),
-            other: key_of(&rel.target, back_populates),
+            name: back_populates.to_string(),
+            relationship: rel.key.to_string(),
+            other: key_of(&rel.target, back_populates).to_string(),
             table: rel.parent.qualified_name().to_string(),
         });
     }
@@ -479,8 +479,8 @@ fn link_reverse(rel: &Relationship, done: &Done) -> Result<()> {
         let one_sided = matches!(rel.direction, Direction::OneToMany | Direction::ManyToOne);
         if one_sided && rel.direction == other.direction {
             return Err(Error::SameDirection {
-                relationship: rel.key.clone(),
-                other: other.key.clone(),
+                relationship: rel.key.to_string(),
+                other: other.key.to_string(),
                 direction: rel.direction,
             });
         }

@@ -107,7 +107,7 @@ pub struct Registry {
     schema: Arc<Schema>,
     relationships: Vec<Relationship>,
     /// Relationship positions by parent table index and name.
-    index: Vec<HashMap<String, configure::Slot>>,
+    index: Vec<HashMap<Arc<str>, configure::Slot>>,
 }
 
 impl Registry {

@@ -73,8 +73,12 @@ impl fmt::Display for Direction {
 /// Column lists are sorted by table and column declaration order.
 #[derive(Clone)]
 pub struct Relationship {
-    pub(crate) key: String,
-    pub(crate) name: String,
+    // Names are shared, not copied: a backref's `backref_of` is its
+    // original's key, its `back_populates` the original's name, and the
+    // registry's name index holds the same strings (one heap block per
+    // name instead of up to four).
+    pub(crate) key: Arc<str>,
+    pub(crate) name: Arc<str>,
     pub(crate) parent: Arc<Table>,
     pub(crate) target: Arc<Table>,
     pub(crate) secondary: Option<Arc<Table>>,
@@ -91,8 +95,8 @@ pub struct Relationship {
     /// asked takes one pointer for it.
     pub(crate) derived: Derived,
     pub(crate) order_by: Vec<ColumnRef>,
-    pub(crate) backref_of: Option<String>,
-    pub(crate) back_populates: Option<String>,
+    pub(crate) backref_of: Option<Arc<str>>,
+    pub(crate) back_populates: Option<Arc<str>>,
     pub(crate) warnings: Vec<String>,
     /// The `foreign_keys` the user gave (handed on to a backref).
     pub(crate) user_foreign_keys: Columns,
