@@ -527,6 +527,18 @@ fn table_name(schema: &Schema, table: &Table) -> Result<String> {
     }
 }
 
+/// Foreign key `fk` of table `table`, with the table.
+fn foreign_key(schema: &Schema, table: TableId, fk: usize) -> Result<(&Arc<Table>, &ForeignKey)> {
+    let table = schema
+        .table_by_id(table)
+        .ok_or_else(|| Error::invalid(format!("automap: no table with id {}", table.index())))?;
+    let fk = table
+        .foreign_keys()
+        .get(fk)
+        .ok_or_else(|| Error::invalid("automap: no such foreign key"))?;
+    Ok((table, fk))
+}
+
 /// `referred.col = referencing.col AND ...` for a foreign key of
 /// `table`, SQLAlchemy's `and_(fk.column == fk.parent ...)`.
 fn fk_join(schema: &Schema, table: &Arc<Table>, fk: &ForeignKey) -> Result<Expr> {
@@ -601,31 +613,99 @@ pub(crate) struct Generated {
     pub(crate) parent: Arc<Table>,
     pub(crate) target: Arc<Table>,
     pub(crate) secondary: Option<Arc<Table>>,
-    pub(crate) primaryjoin: Expr,
-    pub(crate) secondaryjoin: Option<Expr>,
-    pub(crate) foreign_keys: Columns,
-    pub(crate) remote_side: Columns,
+    /// The foreign keys the joins and column lists are read off, by
+    /// [`parts`](Self::parts) when configure resolves this declaration:
+    /// building them for every relationship before configure starts wrote
+    /// more than a large schema's cache holds, all read back cold.
+    pub(crate) keys: Keys,
     pub(crate) uselist: Option<bool>,
     pub(crate) backref: Option<Box<Backref>>,
     pub(crate) back_populates: Option<Arc<str>>,
 }
 
+/// Which foreign keys join a generated relationship.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Keys {
+    /// Foreign key `fk` of `table` (the parent's for the many-to-one side,
+    /// the target's for its reverse); its columns are the `foreign_keys`,
+    /// and with `remote_side` its referred columns are the remote side.
+    ForeignKey {
+        table: TableId,
+        fk: usize,
+        remote_side: bool,
+    },
+    /// Foreign keys of the secondary table: `primary` joins the parent,
+    /// `secondary` the target.
+    ManyToMany { primary: usize, secondary: usize },
+}
+
+/// The joins and column lists of a generated relationship.
+pub(crate) struct Parts {
+    pub(crate) primaryjoin: Expr,
+    pub(crate) secondaryjoin: Option<Expr>,
+    pub(crate) foreign_keys: Columns,
+    pub(crate) remote_side: Columns,
+}
+
 impl Generated {
-    /// The relationship `name` of `parent` to `target` joined by
-    /// `primaryjoin`, with nothing else set.
-    fn new(name: String, parent: &Arc<Table>, target: &Arc<Table>, primaryjoin: Expr) -> Self {
+    /// The relationship `name` of `parent` to `target` joined through
+    /// `keys`, with nothing else set.
+    fn new(name: String, parent: &Arc<Table>, target: &Arc<Table>, keys: Keys) -> Self {
         Generated {
             name: name.into(),
             parent: Arc::clone(parent),
             target: Arc::clone(target),
             secondary: None,
-            primaryjoin,
-            secondaryjoin: None,
-            foreign_keys: Columns::new(),
-            remote_side: Columns::new(),
+            keys,
             uselist: None,
             backref: None,
             back_populates: None,
+        }
+    }
+
+    /// The joins and column lists, read off the foreign keys.
+    pub(crate) fn parts(&self, schema: &Schema) -> Result<Parts> {
+        match self.keys {
+            Keys::ForeignKey {
+                table,
+                fk,
+                remote_side,
+            } => {
+                let (table, fk) = foreign_key(schema, table, fk)?;
+                let referred = if table.id() == self.parent.id() {
+                    &self.target
+                } else {
+                    &self.parent
+                };
+                let columns = |table: &Arc<Table>, ids: &[ColumnId]| -> Columns {
+                    ids.iter()
+                        .map(|&c| ColumnRef::new(Arc::clone(table), c))
+                        .collect()
+                };
+                Ok(Parts {
+                    primaryjoin: fk_join(schema, table, fk)?,
+                    secondaryjoin: None,
+                    foreign_keys: columns(table, fk.columns()),
+                    remote_side: if remote_side {
+                        columns(referred, fk.referred_columns())
+                    } else {
+                        Columns::new()
+                    },
+                })
+            }
+            Keys::ManyToMany { primary, secondary } => {
+                let table = self.secondary.as_ref().ok_or_else(|| {
+                    Error::invalid("automap: many-to-many relationship without a secondary table")
+                })?;
+                let (_, primary) = foreign_key(schema, table.id(), primary)?;
+                let (_, secondary) = foreign_key(schema, table.id(), secondary)?;
+                Ok(Parts {
+                    primaryjoin: fk_join(schema, table, primary)?,
+                    secondaryjoin: Some(fk_join(schema, table, secondary)?),
+                    foreign_keys: Columns::new(),
+                    remote_side: Columns::new(),
+                })
+            }
         }
     }
 
@@ -644,9 +724,10 @@ impl Generated {
         if let Some(secondary) = &self.secondary {
             config = config.secondary(plan.table_name(secondary)?);
         }
-        config = config.primaryjoin(self.primaryjoin.clone());
-        if let Some(sj) = &self.secondaryjoin {
-            config = config.secondaryjoin(sj.clone());
+        let parts = self.parts(plan.schema)?;
+        config = config.primaryjoin(parts.primaryjoin);
+        if let Some(sj) = parts.secondaryjoin {
+            config = config.secondaryjoin(sj);
         }
         let names = |columns: &[ColumnRef]| {
             columns
@@ -654,11 +735,11 @@ impl Generated {
                 .map(|c| plan.column_name(c.table_arc(), c.column_id()))
                 .collect::<Result<Vec<_>>>()
         };
-        if !self.foreign_keys.is_empty() {
-            config = config.foreign_keys(names(&self.foreign_keys)?);
+        if !parts.foreign_keys.is_empty() {
+            config = config.foreign_keys(names(&parts.foreign_keys)?);
         }
-        if !self.remote_side.is_empty() {
-            config = config.remote_side(names(&self.remote_side)?);
+        if !parts.remote_side.is_empty() {
+            config = config.remote_side(names(&parts.remote_side)?);
         }
         if let Some(uselist) = self.uselist {
             config = config.uselist(uselist);
@@ -825,40 +906,28 @@ fn sides(plan: &Plan<'_>, pair: Pair, standalone: bool) -> Result<(Generated, Re
     plan.check_table(target)?;
     let (forward, uselist, standalone) = match pair.link {
         Link::ForeignKey {
-            table,
-            fk,
+            table: table_id,
+            fk: fk_index,
             one_to_one,
         } => {
-            let table = plan.table(table)?;
-            let fk = &table.foreign_keys()[fk];
-            let foreign_keys = fk
-                .columns()
-                .iter()
-                .map(|&c| {
-                    plan.check_column(table, c)?;
-                    Ok(ColumnRef::new(Arc::clone(table), c))
-                })
-                .collect::<Result<Columns>>()?;
-            let remote_side = fk
-                .referred_columns()
-                .iter()
-                .map(|&c| {
-                    plan.check_column(target, c)?;
-                    Ok(ColumnRef::new(Arc::clone(target), c))
-                })
-                .collect::<Result<Columns>>()?;
-            let primaryjoin = fk_join(schema, table, fk)?;
+            let (table, fk) = foreign_key(schema, table_id, fk_index)?;
+            for &c in fk.columns() {
+                plan.check_column(table, c)?;
+            }
+            for &c in fk.referred_columns() {
+                plan.check_column(target, c)?;
+            }
+            let keys = |remote_side| Keys::ForeignKey {
+                table: table_id,
+                fk: fk_index,
+                remote_side,
+            };
             let uselist = one_to_one.then_some(false);
             let standalone = standalone.then(|| Generated {
-                foreign_keys: foreign_keys.clone(),
                 uselist,
-                ..Generated::new(reverse_name.clone(), target, parent, primaryjoin.clone())
+                ..Generated::new(reverse_name.clone(), target, parent, keys(false))
             });
-            let forward = Generated {
-                foreign_keys,
-                remote_side,
-                ..Generated::new(forward_name, parent, target, primaryjoin)
-            };
+            let forward = Generated::new(forward_name, parent, target, keys(true));
             (forward, uselist, standalone)
         }
         Link::ManyToMany {
@@ -867,19 +936,31 @@ fn sides(plan: &Plan<'_>, pair: Pair, standalone: bool) -> Result<(Generated, Re
             remote_fk,
         } => {
             let secondary = plan.table(secondary)?;
-            let primaryjoin = fk_join(schema, secondary, &secondary.foreign_keys()[local_fk])?;
-            let secondaryjoin = fk_join(schema, secondary, &secondary.foreign_keys()[remote_fk])?;
             plan.check_table(secondary)?;
             // The reverse joins the other way: the joins swap.
             let standalone = standalone.then(|| Generated {
                 secondary: Some(Arc::clone(secondary)),
-                secondaryjoin: Some(primaryjoin.clone()),
-                ..Generated::new(reverse_name.clone(), target, parent, secondaryjoin.clone())
+                ..Generated::new(
+                    reverse_name.clone(),
+                    target,
+                    parent,
+                    Keys::ManyToMany {
+                        primary: remote_fk,
+                        secondary: local_fk,
+                    },
+                )
             });
             let forward = Generated {
                 secondary: Some(Arc::clone(secondary)),
-                secondaryjoin: Some(secondaryjoin),
-                ..Generated::new(forward_name, parent, target, primaryjoin)
+                ..Generated::new(
+                    forward_name,
+                    parent,
+                    target,
+                    Keys::ManyToMany {
+                        primary: local_fk,
+                        secondary: remote_fk,
+                    },
+                )
             };
             (forward, None, standalone)
         }

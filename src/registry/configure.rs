@@ -188,7 +188,7 @@ pub(super) fn configure(
             Declaration::Declared(config) => (spec_from_config(schema, &config)?, config.backref),
             Declaration::Generated(mut generated) => {
                 let backref = generated.backref.take().map(|b| *b);
-                (spec_from_generated(generated), backref)
+                (spec_from_generated(schema, generated)?, backref)
             }
         };
         let mut rel = resolve(spec)?;
@@ -322,23 +322,25 @@ fn spec_from_config(schema: &Schema, config: &RelationshipConfig) -> Result<Spec
 }
 
 /// A generated declaration's tables and columns are already this schema's
-/// (automap resolved them from it), so nothing is looked up by name.
-fn spec_from_generated(generated: Generated) -> Spec {
-    Spec {
+/// (automap resolved them from it), so nothing is looked up by name; its
+/// joins are built here, as it is resolved.
+fn spec_from_generated(schema: &Schema, generated: Generated) -> Result<Spec> {
+    let parts = generated.parts(schema)?;
+    Ok(Spec {
         name: generated.name,
         parent: generated.parent,
         target: generated.target,
         secondary: generated.secondary,
-        primaryjoin: Some(generated.primaryjoin),
-        secondaryjoin: generated.secondaryjoin,
-        foreign_keys: generated.foreign_keys,
-        remote_side: generated.remote_side,
+        primaryjoin: Some(parts.primaryjoin),
+        secondaryjoin: parts.secondaryjoin,
+        foreign_keys: parts.foreign_keys,
+        remote_side: parts.remote_side,
         uselist: generated.uselist,
         viewonly: false,
         order_by: Vec::new(),
         backref_of: None,
         back_populates: generated.back_populates,
-    }
+    })
 }
 
 /// Resolves the join condition and assembles the relationship.
