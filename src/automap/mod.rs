@@ -180,10 +180,10 @@ struct Plan<'s> {
     schema: &'s Schema,
     mapped: Vec<bool>,
     associations: Vec<(TableId, usize, usize)>,
-    /// Checked names ([`table_name`], [`column_name`]) by table index (and
-    /// column index), so each is looked up in the schema once, not once per
+    /// Checked names ([`table_name`], [`column_name`]) by table (and column
+    /// index), so each is looked up in the schema once, not once per
     /// relationship that uses it.
-    names: RefCell<Vec<CheckedNames>>,
+    names: RefCell<HashMap<TableId, CheckedNames>>,
 }
 
 /// The checked names of one table and its columns.
@@ -206,13 +206,12 @@ impl<'s> Plan<'s> {
                 mapped.push(!table.primary_key().is_empty());
             }
         }
-        let mut names = Vec::new();
-        names.resize_with(mapped.len(), CheckedNames::default);
         Plan {
             schema,
             mapped,
             associations,
-            names: RefCell::new(names),
+            // Only tables whose names need checking get an entry.
+            names: RefCell::new(HashMap::new()),
         }
     }
 
@@ -233,9 +232,7 @@ impl<'s> Plan<'s> {
 
     fn with_table_name<T>(&self, table: &Table, f: impl FnOnce(&str) -> T) -> Result<T> {
         let mut names = self.names.borrow_mut();
-        let Some(slot) = names.get_mut(table.id().index()) else {
-            return table_name(self.schema, table).map(|name| f(&name));
-        };
+        let slot = names.entry(table.id()).or_default();
         if slot.table.is_none() {
             slot.table = Some(table_name(self.schema, table)?);
         }
@@ -271,13 +268,11 @@ impl<'s> Plan<'s> {
         f: impl FnOnce(&str) -> T,
     ) -> Result<T> {
         let mut names = self.names.borrow_mut();
-        let slot = names.get_mut(table.id().index()).and_then(|slot| {
-            if slot.columns.is_empty() {
-                slot.columns.resize(table.columns().len(), None);
-            }
-            slot.columns.get_mut(column.index())
-        });
-        let Some(slot) = slot else {
+        let slot = names.entry(table.id()).or_default();
+        if slot.columns.is_empty() {
+            slot.columns.resize(table.columns().len(), None);
+        }
+        let Some(slot) = slot.columns.get_mut(column.index()) else {
             return column_name(self.schema, table, column).map(|name| f(&name));
         };
         if let Some(name) = slot {
