@@ -667,11 +667,6 @@ impl Generated {
                 remote_side,
             } => {
                 let (table, fk) = foreign_key(schema, table, fk)?;
-                let referred = if table.id() == self.parent.id() {
-                    &self.target
-                } else {
-                    &self.parent
-                };
                 let columns = |table: &Arc<Table>, ids: &[ColumnId]| -> Columns {
                     ids.iter()
                         .map(|&c| ColumnRef::new(Arc::clone(table), c))
@@ -682,6 +677,10 @@ impl Generated {
                     secondaryjoin: None,
                     foreign_keys: columns(table, fk.columns()),
                     remote_side: if remote_side {
+                        let referred =
+                            schema.table_by_id(fk.referred_table()).ok_or_else(|| {
+                                Error::invalid("automap: foreign key to an unknown table")
+                            })?;
                         columns(referred, fk.referred_columns())
                     } else {
                         Columns::new()

@@ -75,8 +75,7 @@ impl Names {
     }
 
     /// Applies `f` to the entry of `name` on `table`, created empty if need
-    /// be (looked up before its key is allocated: most names are there
-    /// already, declared, when their relationship is resolved).
+    /// be; the entry shares the name's string.
     fn update<R>(&mut self, table: TableId, name: &Arc<str>, f: impl FnOnce(&mut Slot) -> R) -> R {
         if self.0.len() <= table.index() {
             self.0.resize_with(table.index() + 1, HashMap::new);
