@@ -20,6 +20,7 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use common::predicates::{registry, select_ids, select_ids_by_hand};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -31,6 +32,7 @@ use sqlrel::comparator::Row;
 use sqlrel::expr::Expr;
 use sqlrel::query::Dialect;
 use sqlrel::registry::Registry;
+use sqlrel::schema::{ColumnRef, Table};
 
 type Built = (String, sea_query::Values);
 
@@ -38,12 +40,22 @@ type Built = (String, sea_query::Values);
 /// tables of the `EXISTS` subquery (none: a plain `WHERE`), the condition.
 type ByHand = fn() -> (&'static str, &'static [&'static str], SqExpr);
 
-/// One benchmark case: its name, sqlrel's statement for a dialect, and the
-/// hand-written one.
+/// One benchmark case: its name, the table whose ids sqlrel selects with
+/// its id column, the predicate (built inside the timing, with the
+/// statement), and the hand-written statement.
 struct Case<'r> {
     name: &'static str,
-    sqlrel: Box<dyn Fn(Dialect) -> Built + 'r>,
+    selected: (Arc<Table>, ColumnRef),
+    predicate: Box<dyn Fn() -> Expr + 'r>,
     by_hand: ByHand,
+}
+
+impl Case<'_> {
+    /// sqlrel's statement for `dialect`.
+    fn sqlrel(&self, dialect: Dialect) -> Built {
+        let (table, id) = &self.selected;
+        select_ids(dialect, table, id, (self.predicate)())
+    }
 }
 
 fn cases(registry: &Registry) -> Vec<Case<'_>> {
@@ -51,8 +63,8 @@ fn cases(registry: &Registry) -> Vec<Case<'_>> {
     let table = |name| schema.table(name).expect("table").clone();
     let column = |name| schema.column(name).expect("column");
     let relationship = |name| registry.relationship(name).expect("relationship");
-    let (users, addresses) = (table("users"), table("addresses"));
-    let (users_id, addresses_id) = (column("users.id"), column("addresses.id"));
+    let users_ids = (table("users"), column("users.id"));
+    let addresses_ids = (table("addresses"), column("addresses.id"));
     let (email, keyword_name, user_name) = (
         column("addresses.email"),
         column("keywords.name"),
@@ -66,14 +78,10 @@ fn cases(registry: &Registry) -> Vec<Case<'_>> {
     vec![
         Case {
             name: "o2m any",
-            sqlrel: Box::new({
-                let (users, users_id) = (users.clone(), users_id.clone());
-                move |dialect| {
-                    let pred = o2m
-                        .any(Expr::col(email.clone()).like("%@example.com"))
-                        .expect("any");
-                    select_ids(dialect, &users, &users_id, pred)
-                }
+            selected: users_ids.clone(),
+            predicate: Box::new(move || {
+                o2m.any(Expr::col(email.clone()).like("%@example.com"))
+                    .expect("any")
             }),
             by_hand: || {
                 let condition = SqExpr::col(("users", "id"))
@@ -84,14 +92,10 @@ fn cases(registry: &Registry) -> Vec<Case<'_>> {
         },
         Case {
             name: "m2m any",
-            sqlrel: Box::new({
-                let (users, users_id) = (users.clone(), users_id.clone());
-                move |dialect| {
-                    let pred = m2m
-                        .any(Expr::col(keyword_name.clone()).eq("rust"))
-                        .expect("any");
-                    select_ids(dialect, &users, &users_id, pred)
-                }
+            selected: users_ids.clone(),
+            predicate: Box::new(move || {
+                m2m.any(Expr::col(keyword_name.clone()).eq("rust"))
+                    .expect("any")
             }),
             by_hand: || {
                 let condition = SqExpr::col(("users", "id"))
@@ -103,14 +107,10 @@ fn cases(registry: &Registry) -> Vec<Case<'_>> {
         },
         Case {
             name: "m2o has",
-            sqlrel: Box::new({
-                let (addresses, addresses_id) = (addresses.clone(), addresses_id.clone());
-                move |dialect| {
-                    let pred = m2o
-                        .has(Expr::col(user_name.clone()).eq("alice"))
-                        .expect("has");
-                    select_ids(dialect, &addresses, &addresses_id, pred)
-                }
+            selected: addresses_ids.clone(),
+            predicate: Box::new(move || {
+                m2o.has(Expr::col(user_name.clone()).eq("alice"))
+                    .expect("has")
             }),
             by_hand: || {
                 let condition = SqExpr::col(("users", "id"))
@@ -121,10 +121,8 @@ fn cases(registry: &Registry) -> Vec<Case<'_>> {
         },
         Case {
             name: "m2m contains",
-            sqlrel: Box::new(move |dialect| {
-                let pred = m2m.contains(&keyword).expect("contains");
-                select_ids(dialect, &users, &users_id, pred)
-            }),
+            selected: users_ids,
+            predicate: Box::new(move || m2m.contains(&keyword).expect("contains")),
             by_hand: || {
                 let condition = SqExpr::col(("users", "id"))
                     .equals(("user_keywords", "user_id"))
@@ -134,10 +132,8 @@ fn cases(registry: &Registry) -> Vec<Case<'_>> {
         },
         Case {
             name: "o2m with_parent",
-            sqlrel: Box::new(move |dialect| {
-                let pred = o2m.with_parent(&parent).expect("with_parent");
-                select_ids(dialect, &addresses, &addresses_id, pred)
-            }),
+            selected: addresses_ids,
+            predicate: Box::new(move || o2m.with_parent(&parent).expect("with_parent")),
             by_hand: || {
                 let condition = SqExpr::val(5i64).equals(("addresses", "user_id"));
                 ("addresses", &[], condition)
@@ -154,7 +150,7 @@ fn per_dialect<B: QueryBuilder + Default>(c: &mut Criterion, cases: &[Case<'_>],
         Dialect::Sqlite => "sqlite",
     };
     for case in cases {
-        let sqlrel = || (case.sqlrel)(dialect);
+        let sqlrel = || case.sqlrel(dialect);
         let by_hand = || {
             let (table, from, condition) = (case.by_hand)();
             select_ids_by_hand(B::default(), table, from, condition)
