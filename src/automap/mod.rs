@@ -342,11 +342,20 @@ fn is_unique(table: &Table, fk: &ForeignKey) -> bool {
             .any(|u| within(u.columns()))
 }
 
-/// Generates every pair with its final names (before explicit
-/// declarations are taken into account).
-fn generate(plan: &Plan<'_>, naming: &dyn Naming) -> Result<Vec<Pair>> {
+/// Generates every pair, in order, and hands each to `emit` with its final
+/// names (see [`UsedNames`]; before explicit declarations are taken into
+/// account).
+fn generate(
+    plan: &Plan<'_>,
+    naming: &dyn Naming,
+    mut emit: impl FnMut(Pair) -> Result<()>,
+) -> Result<()> {
     let schema = plan.schema;
-    let mut pairs = Vec::new();
+    let mut used = UsedNames::new(plan);
+    let mut emit = |mut pair: Pair| {
+        used.settle(plan, &mut pair)?;
+        emit(pair)
+    };
     for table in schema.tables() {
         if !plan.is_mapped(table.id()) {
             continue;
@@ -394,7 +403,7 @@ fn generate(plan: &Plan<'_>, naming: &dyn Naming) -> Result<Vec<Pair>> {
             } else {
                 naming.name_for_collection_relationship(&reverse_ctx)
             };
-            pairs.push(Pair {
+            emit(Pair {
                 link: Link::ForeignKey {
                     table: table.id(),
                     fk: i,
@@ -404,7 +413,7 @@ fn generate(plan: &Plan<'_>, naming: &dyn Naming) -> Result<Vec<Pair>> {
                 target: referred.id(),
                 forward,
                 reverse,
-            });
+            })?;
         }
     }
     for &(secondary_id, a, b) in &plan.associations {
@@ -429,7 +438,7 @@ fn generate(plan: &Plan<'_>, naming: &dyn Naming) -> Result<Vec<Pair>> {
         };
         let forward = naming.name_for_collection_relationship(&ctx(left, right, fk_a));
         let reverse = naming.name_for_collection_relationship(&ctx(right, left, fk_b));
-        pairs.push(Pair {
+        emit(Pair {
             link: Link::ManyToMany {
                 secondary: secondary_id,
                 local_fk: a,
@@ -439,19 +448,28 @@ fn generate(plan: &Plan<'_>, naming: &dyn Naming) -> Result<Vec<Pair>> {
             target: right.id(),
             forward,
             reverse,
-        });
+        })?;
     }
-    deduplicate(plan, &mut pairs)?;
-    Ok(pairs)
+    Ok(())
 }
 
-/// Applies the rules that hold for every [`Naming`]: no empty names, no
-/// name equal to a column of its table, no name generated twice on a table.
-fn deduplicate(plan: &Plan<'_>, pairs: &mut [Pair]) -> Result<()> {
-    // Names generated so far, by table index.
-    let mut used: Vec<HashSet<String>> = Vec::new();
-    used.resize_with(plan.mapped.len(), HashSet::new);
-    for pair in pairs.iter_mut() {
+/// The rules that hold for every [`Naming`], applied pair by pair in
+/// generation order: no empty names, no name equal to a column of its
+/// table, no name generated twice on a table.
+struct UsedNames(
+    /// Names generated so far, by table index.
+    Vec<HashSet<String>>,
+);
+
+impl UsedNames {
+    fn new(plan: &Plan<'_>) -> Self {
+        let mut used = Vec::new();
+        used.resize_with(plan.mapped.len(), HashSet::new);
+        UsedNames(used)
+    }
+
+    /// Makes the pair's names final (given the pairs settled before it).
+    fn settle(&mut self, plan: &Plan<'_>, pair: &mut Pair) -> Result<()> {
         for (table_id, name) in [
             (pair.parent, &mut pair.forward),
             (pair.target, &mut pair.reverse),
@@ -466,7 +484,9 @@ fn deduplicate(plan: &Plan<'_>, pairs: &mut [Pair]) -> Result<()> {
             while table.column_id(name).is_some() {
                 name.push('_');
             }
-            let taken = &mut used[table_id.index()];
+            let taken = self.0.get_mut(table_id.index()).ok_or_else(|| {
+                Error::invalid(format!("automap: no table with id {}", table_id.index()))
+            })?;
             if taken.contains(name.as_str()) {
                 let base = name.clone();
                 let mut n = 2usize;
@@ -481,8 +501,8 @@ fn deduplicate(plan: &Plan<'_>, pairs: &mut [Pair]) -> Result<()> {
             }
             taken.insert(name.clone());
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// `table.column` as written in a [`RelationshipConfig`], checked to name
@@ -823,30 +843,33 @@ fn declarations_with(
     naming: &dyn Naming,
     explicit: &[RelationshipConfig],
 ) -> Result<Vec<Declaration>> {
-    let pairs = generate(plan, naming)?;
     let declared = Declared::new(plan.schema, explicit);
-    let mut out: Vec<Declaration> = Vec::with_capacity(explicit.len() + pairs.len());
+    // About one declaration per foreign key.
+    let mut out: Vec<Declaration> =
+        Vec::with_capacity(explicit.len() + plan.schema.foreign_key_count());
     out.extend(
         explicit
             .iter()
             .map(|config| Declaration::Declared(Box::new(config.clone()))),
     );
-    for pair in pairs {
+    let mut failed = SidesError::default();
+    generate(plan, naming, |pair| {
         let forward_taken = declared.is_taken(pair.parent, &pair.forward);
         let reverse_taken = declared.is_taken(pair.target, &pair.reverse);
-        if forward_taken && reverse_taken {
-            continue;
+        if failed.is_some() || (forward_taken && reverse_taken) {
+            return Ok(());
+        }
+        if !forward_taken && !reverse_taken {
+            if let Some(generated) = failed.keep(with_backref(plan, pair)) {
+                out.push(Declaration::Generated(generated));
+            }
+            return Ok(());
         }
         let (parent, target) = (pair.parent, pair.target);
-        let (mut forward, reverse) = sides(plan, pair, forward_taken)?;
-        if !forward_taken && !reverse_taken {
-            let mut backref = Backref::new(reverse.name);
-            if let Some(uselist) = reverse.uselist {
-                backref = backref.uselist(uselist);
-            }
-            forward.backref = Some(Box::new(backref));
-            out.push(Declaration::Generated(forward));
-        } else if let Some(mut reverse) = reverse.standalone {
+        let Some((mut forward, reverse)) = failed.keep(sides(plan, pair, forward_taken)) else {
+            return Ok(());
+        };
+        if let Some(mut reverse) = reverse.standalone {
             // The forward side is declared. SQLAlchemy: the declared side
             // gets back_populates, the generated reverse points back at it.
             if let Some(i) = declared.linkable(parent, &forward.name, target) {
@@ -861,8 +884,95 @@ fn declarations_with(
             }
             out.push(Declaration::Generated(forward));
         }
+        Ok(())
+    })?;
+    failed.or(out)
+}
+
+/// The first error of turning pairs into declarations ([`sides`]).
+///
+/// Pairs are named and turned into declarations one at a time, but a
+/// naming error is reported before any error of [`sides`], wherever the
+/// pairs: the pairs after a failed one are still named, and only a
+/// failure of the naming replaces this one.
+#[derive(Default)]
+struct SidesError(Option<Error>);
+
+impl SidesError {
+    fn is_some(&self) -> bool {
+        self.0.is_some()
     }
-    Ok(out)
+
+    /// The value, or `None` once an error is kept (the first one).
+    fn keep<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) if self.0.is_none() => Some(value),
+            Ok(_) => None,
+            Err(e) => {
+                self.0.get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// `value`, unless an error was kept.
+    fn or<T>(self, value: T) -> Result<T> {
+        match self.0 {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
+    }
+}
+
+/// What [`declarations`] returns when nothing is declared, handed to
+/// `sink` in order, `batch` declarations at a time (the last batch may be
+/// shorter).
+///
+/// With nothing declared, every pair becomes one declaration that carries
+/// its reverse as a backref, and never a `back_populates`; the backref's
+/// name is the pair's reverse name, which [`UsedNames`] keeps apart from
+/// every other name generated on its table. So resolving a declaration
+/// never needs one of a later batch (what `configure::automap_only`
+/// relies on).
+pub(crate) fn generated_in_batches(
+    schema: &Schema,
+    naming: &dyn Naming,
+    batch: usize,
+    mut sink: impl FnMut(Vec<Declaration>),
+) -> Result<()> {
+    let batch = batch.max(1);
+    let plan = Plan::new(schema);
+    let mut out = Vec::with_capacity(batch);
+    let mut failed = SidesError::default();
+    generate(&plan, naming, |pair| {
+        if failed.is_some() {
+            return Ok(());
+        }
+        if let Some(generated) = failed.keep(with_backref(&plan, pair)) {
+            out.push(Declaration::Generated(generated));
+        }
+        if out.len() == batch {
+            sink(std::mem::replace(&mut out, Vec::with_capacity(batch)));
+        }
+        Ok(())
+    })?;
+    failed.or(())?;
+    if !out.is_empty() {
+        sink(out);
+    }
+    Ok(())
+}
+
+/// A pair as one declaration, its reverse as the backref: what automap
+/// declares when neither side is declared explicitly.
+fn with_backref(plan: &Plan<'_>, pair: Pair) -> Result<Generated> {
+    let (mut forward, reverse) = sides(plan, pair, false)?;
+    let mut backref = Backref::new(reverse.name);
+    if let Some(uselist) = reverse.uselist {
+        backref = backref.uselist(uselist);
+    }
+    forward.backref = Some(Box::new(backref));
+    Ok(forward)
 }
 
 /// Sets `back_populates` on a declared relationship.

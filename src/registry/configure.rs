@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::automap::{Declaration, Generated};
+use crate::automap::{Declaration, Generated, Naming};
 use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, parse_condition};
 use crate::relationship::join_condition::{JoinCondition, JoinInput};
@@ -175,13 +175,102 @@ pub(super) fn configure(
     schema: &Schema,
     declarations: Vec<Declaration>,
 ) -> Result<(Vec<Relationship>, Names)> {
-    let (names, targets) = check_declarations(schema, &declarations)?;
-    let mut done = Done {
-        relationships: Vec::with_capacity(declarations.len() * 2),
-        names,
-        targets,
-    };
-    for declaration in declarations {
+    let mut configuring = Configuring::new(schema, declarations.len() * 2);
+    configuring.add(declarations);
+    configuring.finish()
+}
+
+/// What [`configure`] returns for automap's declarations when nothing is
+/// declared, with automap handing them over `batch` at a time: each batch
+/// is checked and resolved while its tables and names are still in cache.
+/// (Done in one go, every step ran over every relationship of the schema
+/// before the next step started, and on large schemas read all of it back
+/// from memory.)
+///
+/// Batching gives the same relationships, index and error, because
+///
+/// - a declaration is resolved against the index of every declaration,
+///   later ones included, but no generated declaration can find a later
+///   one there: each carries a backref and no `back_populates`, and its
+///   backref's name differs from every other name automap generates on
+///   that table (see `automap::generated_in_batches`);
+/// - errors keep their precedence (automap's, then the first check, then
+///   the first resolution): a failed batch stops resolution, not
+///   generation or checking.
+pub(super) fn automap_only(
+    schema: &Schema,
+    naming: &dyn Naming,
+    batch: usize,
+) -> Result<(Vec<Relationship>, Names)> {
+    // Two relationships per foreign key; an association table's two keys
+    // make two, so this is an upper bound.
+    let mut configuring = Configuring::new(schema, schema.foreign_key_count() * 2);
+    crate::automap::generated_in_batches(schema, naming, batch, |declarations| {
+        configuring.add(declarations);
+    })?;
+    configuring.finish()
+}
+
+/// A configure in progress, fed declarations in order, in one or several
+/// batches; the first failure is kept for [`finish`](Self::finish).
+struct Configuring<'s> {
+    schema: &'s Schema,
+    done: Done,
+    /// The first failed check: nothing more is checked or resolved.
+    check_error: Option<Error>,
+    /// The first failed resolution: nothing more is resolved, later
+    /// declarations are still checked (a check failure comes first).
+    resolve_error: Option<Error>,
+}
+
+impl<'s> Configuring<'s> {
+    /// Room for `relationships` relationships.
+    fn new(schema: &'s Schema, relationships: usize) -> Self {
+        Configuring {
+            schema,
+            done: Done {
+                relationships: Vec::with_capacity(relationships),
+                names: Names::new(schema),
+                targets: Targets {
+                    tables: Vec::with_capacity(relationships / 2),
+                    unknown: HashMap::new(),
+                },
+            },
+            check_error: None,
+            resolve_error: None,
+        }
+    }
+
+    /// Checks the next declarations, then resolves them.
+    fn add(&mut self, declarations: Vec<Declaration>) {
+        if self.check_error.is_some() {
+            return;
+        }
+        if let Err(e) = check_declarations(self.schema, &declarations, &mut self.done) {
+            self.check_error = Some(e);
+            return;
+        }
+        if self.resolve_error.is_some() {
+            return;
+        }
+        for declaration in declarations {
+            if let Err(e) = self.resolve(declaration) {
+                self.resolve_error = Some(e);
+                return;
+            }
+        }
+    }
+
+    /// The relationships and their index, or the first failure.
+    fn finish(self) -> Result<(Vec<Relationship>, Names)> {
+        match (self.check_error, self.resolve_error) {
+            (Some(e), _) | (None, Some(e)) => Err(e),
+            (None, None) => Ok((self.done.relationships, self.done.names)),
+        }
+    }
+
+    fn resolve(&mut self, declaration: Declaration) -> Result<()> {
+        let (schema, done) = (self.schema, &mut self.done);
         // Generated declarations are moved into their specs, not copied.
         let (spec, backref) = match declaration {
             Declaration::Declared(config) => (spec_from_config(schema, &config)?, config.backref),
@@ -191,10 +280,10 @@ pub(super) fn configure(
             }
         };
         let mut rel = resolve(spec)?;
-        link_reverse(&rel, &done)?;
+        link_reverse(&rel, done)?;
         let backref = match backref {
             Some(backref) => {
-                let spec = backref_spec(schema, &done, &rel, &backref)?;
+                let spec = backref_spec(schema, done, &rel, &backref)?;
                 // Like SQLAlchemy's _generate_backref: the declaring side
                 // now back-populates the generated one.
                 rel.back_populates = Some(Arc::clone(&spec.name));
@@ -205,22 +294,24 @@ pub(super) fn configure(
         done.push(rel);
         if let Some(spec) = backref {
             let rel = resolve(spec)?;
-            link_reverse(&rel, &done)?;
+            link_reverse(&rel, done)?;
             done.push(rel);
         }
+        Ok(())
     }
-    Ok((done.relationships, done.names))
 }
 
 /// Checks made when relationships are declared, before any resolution;
-/// the index of the declared names and each declaration's target.
-fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<(Names, Targets)> {
-    let mut names = Names::new(schema);
-    let mut targets = Targets {
-        tables: Vec::with_capacity(declarations.len()),
-        unknown: HashMap::new(),
-    };
+/// records the declared names in the index, and each declaration's target.
+fn check_declarations(
+    schema: &Schema,
+    declarations: &[Declaration],
+    done: &mut Done,
+) -> Result<()> {
+    let (names, targets) = (&mut done.names, &mut done.targets);
+    let first = targets.tables.len();
     for (i, declaration) in declarations.iter().enumerate() {
+        let i = first + i;
         if declaration.backref().is_some() && declaration.back_populates().is_some() {
             return Err(Error::BackrefWithBackPopulates {
                 relationship: declaration.key(),
@@ -246,7 +337,7 @@ fn check_declarations(schema: &Schema, declarations: &[Declaration]) -> Result<(
         }
         targets.tables.push(target);
     }
-    Ok((names, targets))
+    Ok(())
 }
 
 /// `namespace.table.name` or `table.name` (what `format!("{}.{name}",
@@ -487,4 +578,222 @@ fn link_reverse(rel: &Relationship, done: &Done) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::automap::{self, DefaultNaming, NamingContext};
+    use crate::relationship::RelationshipConfig;
+    use crate::schema::TableBuilder;
+
+    /// A linear congruential generator: repeatable test schemas.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    /// A repeatable pseudo-random schema of `n` tables exercising what
+    /// automap generates: foreign keys to earlier tables and to the table
+    /// itself, several to one table, composite keys, unique (one-to-one)
+    /// keys, association tables, and columns named like the relationships
+    /// automap would generate (renamed by its rules).
+    fn random_schema(seed: u64, n: usize) -> Schema {
+        let mut rng = Lcg(seed);
+        let mut builder = Schema::builder();
+        // Tables with an `id` column (association tables have none).
+        let mut with_id: Vec<usize> = Vec::new();
+        for i in 0..n {
+            let mut table = TableBuilder::new(format!("t{i}"));
+            let kind = if with_id.len() < 2 { 5 } else { rng.below(6) };
+            let earlier = |rng: &mut Lcg| format!("t{}", with_id[rng.below(with_id.len())]);
+            match kind {
+                0 => {
+                    // Association table between two earlier tables.
+                    table = table
+                        .column("l_id", "INTEGER")
+                        .column("r_id", "INTEGER")
+                        .primary_key(["l_id", "r_id"])
+                        .foreign_key(["l_id"], earlier(&mut rng), ["id"])
+                        .foreign_key(["r_id"], earlier(&mut rng), ["id"]);
+                }
+                1 => {
+                    // A composite primary key, one column a unique reference.
+                    table = table
+                        .column("id", "INTEGER")
+                        .column("seq", "INTEGER")
+                        .column("t0_collection", "TEXT")
+                        .primary_key(["id", "seq"])
+                        .foreign_key(["seq"], earlier(&mut rng), ["id"])
+                        .unique(["seq"]);
+                }
+                _ => {
+                    table = table.column("id", "INTEGER").primary_key(["id"]);
+                    let references = if with_id.is_empty() { 0 } else { rng.below(4) };
+                    for k in 0..references {
+                        let column = format!("ref{k}");
+                        let target = if rng.below(8) == 0 {
+                            format!("t{i}")
+                        } else {
+                            earlier(&mut rng)
+                        };
+                        table = table.column(&column, "INTEGER").foreign_key(
+                            [column.as_str()],
+                            target,
+                            ["id"],
+                        );
+                    }
+                    if references > 0 && rng.below(3) == 0 {
+                        table = table.column(earlier(&mut rng), "TEXT");
+                    }
+                }
+            }
+            if kind != 0 {
+                with_id.push(i);
+            }
+            builder = builder.table(table);
+        }
+        builder.build().expect("the random schema is valid")
+    }
+
+    /// The relationships and index as text, the index sorted.
+    fn outcome(result: Result<(Vec<Relationship>, Names)>) -> String {
+        match result {
+            Err(e) => format!("error: {e}"),
+            Ok((relationships, names)) => {
+                let mut index: Vec<_> = names
+                    .into_inner()
+                    .into_iter()
+                    .enumerate()
+                    .flat_map(|(table, names)| {
+                        names
+                            .into_iter()
+                            .map(move |(name, slot)| (table, name, slot.declared, slot.done))
+                    })
+                    .collect();
+                index.sort();
+                format!("{relationships:#?}\n{index:?}")
+            }
+        }
+    }
+
+    fn in_one_go(schema: &Schema, naming: &dyn Naming) -> String {
+        outcome(
+            automap::declarations(schema, naming, &[])
+                .and_then(|declarations| configure(schema, declarations)),
+        )
+    }
+
+    #[test]
+    fn automap_in_batches_matches_automap_in_one_go() {
+        // What the schemas gave, so that the comparison is known to cover it.
+        let (mut many_to_many, mut one_to_one, mut self_referential, mut renamed) =
+            (false, false, false, false);
+        for seed in 0..40 {
+            let schema = random_schema(seed, 24);
+            let expected = in_one_go(&schema, &DefaultNaming);
+            assert!(!expected.starts_with("error"), "seed {seed}: {expected}");
+            for batch in [1, 2, 3, 7, 256] {
+                let batched = outcome(automap_only(&schema, &DefaultNaming, batch));
+                assert_eq!(batched, expected, "seed {seed}, batches of {batch}");
+            }
+            let (relationships, _) =
+                automap_only(&schema, &DefaultNaming, 4).expect("configured above");
+            for rel in &relationships {
+                many_to_many |= rel.direction() == Direction::ManyToMany;
+                one_to_one |= rel.direction() == Direction::OneToMany && !rel.uselist();
+                self_referential |= rel.is_self_referential();
+                renamed |= rel.name().ends_with('_');
+            }
+        }
+        assert!(many_to_many && one_to_one && self_referential && renamed);
+    }
+
+    /// Gives an empty name to the relationships of the last table: an
+    /// error of the naming, found after every other pair is named.
+    struct EmptyForLast(TableId);
+
+    impl Naming for EmptyForLast {
+        fn name_for_scalar_relationship(&self, ctx: &NamingContext<'_>) -> String {
+            if ctx.local().id() == self.0 {
+                String::new()
+            } else {
+                DefaultNaming.name_for_scalar_relationship(ctx)
+            }
+        }
+    }
+
+    #[test]
+    fn a_naming_error_comes_before_errors_of_earlier_pairs() {
+        // `a.b` names two tables (`b` in namespace `a`, and a table called
+        // `a.b`) and finds the second, so automap cannot write the first
+        // one's name: an error of the first pair, found before the naming
+        // fails on the last one.
+        let schema = Schema::builder()
+            .table(
+                TableBuilder::new("c")
+                    .column("id", "INTEGER")
+                    .primary_key(["id"]),
+            )
+            .table(
+                TableBuilder::new("b")
+                    .namespace("a")
+                    .column("id", "INTEGER")
+                    .column("c_id", "INTEGER")
+                    .primary_key(["id"])
+                    .foreign_key(["c_id"], "c", ["id"]),
+            )
+            .table(
+                TableBuilder::new("a.b")
+                    .column("id", "INTEGER")
+                    .primary_key(["id"]),
+            )
+            .table(
+                TableBuilder::new("d")
+                    .column("id", "INTEGER")
+                    .column("c_id", "INTEGER")
+                    .primary_key(["id"])
+                    .foreign_key(["c_id"], "c", ["id"]),
+            )
+            .build()
+            .expect("valid schema");
+        let ambiguous = in_one_go(&schema, &DefaultNaming);
+        assert!(ambiguous.contains("unambiguously"), "{ambiguous}");
+        let last = schema.table("d").expect("d").id();
+        let naming = EmptyForLast(last);
+        let expected = in_one_go(&schema, &naming);
+        assert!(expected.contains("empty relationship name"), "{expected}");
+        for batch in [1, 2, 256] {
+            assert_eq!(outcome(automap_only(&schema, &naming, batch)), expected);
+        }
+    }
+
+    #[test]
+    fn check_errors_come_before_resolution_errors_across_batches() {
+        let schema = Schema::from_ddl(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY);
+             CREATE TABLE notes (id INTEGER PRIMARY KEY);",
+        )
+        .expect("valid DDL");
+        let declared = |name: &str| {
+            Declaration::Declared(Box::new(RelationshipConfig::new("users", name, "notes")))
+        };
+        // No foreign key joins users and notes: resolving fails. The name
+        // declared twice, later, is a check failure, reported first.
+        let declarations = || vec![declared("notes"), declared("other"), declared("other")];
+        let expected = outcome(configure(&schema, declarations()));
+        assert!(expected.contains("declared twice"), "{expected}");
+        let mut batches = Configuring::new(&schema, 0);
+        for declaration in declarations() {
+            batches.add(vec![declaration]);
+        }
+        assert_eq!(outcome(batches.finish()), expected);
+    }
 }

@@ -37,6 +37,12 @@ use crate::error::{Error, Result};
 use crate::relationship::{Relationship, RelationshipConfig};
 use crate::schema::{Schema, TableId};
 
+/// How many declarations automap hands to configure at a time when nothing
+/// is declared (see `configure::automap_only`): small enough that a
+/// batch's tables, declarations and relationships are still in cache when
+/// the next step reads them, large enough that batching costs nothing.
+const AUTOMAP_BATCH: usize = 256;
+
 /// Collects relationship declarations for one schema.
 #[derive(Debug, Clone)]
 pub struct RegistryBuilder {
@@ -83,15 +89,22 @@ impl RegistryBuilder {
     /// the declared ones. The first failure is returned and no registry is
     /// built.
     pub fn configure(self) -> Result<Registry> {
-        let declarations = match &self.automap {
-            Some(naming) => crate::automap::declarations(&self.schema, &*naming.0, &self.configs)?,
-            None => self
-                .configs
-                .into_iter()
-                .map(|config| Declaration::Declared(Box::new(config)))
-                .collect(),
+        let (relationships, names) = match &self.automap {
+            Some(naming) if self.configs.is_empty() => {
+                configure::automap_only(&self.schema, &*naming.0, AUTOMAP_BATCH)?
+            }
+            Some(naming) => configure::configure(
+                &self.schema,
+                crate::automap::declarations(&self.schema, &*naming.0, &self.configs)?,
+            )?,
+            None => configure::configure(
+                &self.schema,
+                self.configs
+                    .into_iter()
+                    .map(|config| Declaration::Declared(Box::new(config)))
+                    .collect(),
+            )?,
         };
-        let (relationships, names) = configure::configure(&self.schema, declarations)?;
         Ok(Registry {
             schema: self.schema,
             relationships,

@@ -25,6 +25,8 @@ pub struct Schema {
     tables: Vec<Arc<Table>>,
     /// The tables by name, for [`table`](Self::table).
     names: TableNames<&'static str>,
+    /// Foreign keys of all tables, counted while the tables are built.
+    foreign_keys: usize,
 }
 
 impl fmt::Debug for Schema {
@@ -43,7 +45,12 @@ impl Schema {
 
     pub(crate) fn from_parts(tables: Vec<Arc<Table>>) -> Self {
         let names = TableNames::from_entries(tables.iter().map(|t| (t.namespace(), t.name())));
-        Schema { tables, names }
+        let foreign_keys = tables.iter().map(|t| t.foreign_keys.len()).sum();
+        Schema {
+            tables,
+            names,
+            foreign_keys,
+        }
     }
 
     /// Tables in declaration order.
@@ -65,6 +72,12 @@ impl Schema {
         self.tables
             .get(table.id().index())
             .is_some_and(|own| Arc::ptr_eq(own, table))
+    }
+
+    /// How many foreign keys the tables have in all (counted when the
+    /// schema was built, so asking reads no table).
+    pub(crate) fn foreign_key_count(&self) -> usize {
+        self.foreign_keys
     }
 
     /// The table with the given id, `None` for an id of another, larger schema.
