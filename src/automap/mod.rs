@@ -892,9 +892,10 @@ fn declarations_with(
 /// The first error of turning pairs into declarations ([`sides`]).
 ///
 /// Pairs are named and turned into declarations one at a time, but a
-/// naming error is reported before any error of [`sides`], wherever the
-/// pairs: the pairs after a failed one are still named, and only a
-/// failure of the naming replaces this one.
+/// naming error is reported before any error of [`sides`], whichever pairs
+/// they come from (as when every pair was named first): once an error is
+/// kept, the remaining pairs are still named, and a naming failure among
+/// them is returned instead.
 #[derive(Default)]
 struct SidesError(Option<Error>);
 
