@@ -289,9 +289,7 @@ impl<'s> Plan<'s> {
     }
 
     fn table(&self, id: TableId) -> Result<&'s Arc<Table>> {
-        self.schema
-            .table_by_id(id)
-            .ok_or_else(|| Error::invalid(format!("automap: no table with id {}", id.index())))
+        table_by_id(self.schema, id)
     }
 }
 
@@ -484,9 +482,10 @@ impl UsedNames {
             while table.column_id(name).is_some() {
                 name.push('_');
             }
-            let taken = self.0.get_mut(table_id.index()).ok_or_else(|| {
-                Error::invalid(format!("automap: no table with id {}", table_id.index()))
-            })?;
+            let taken = self
+                .0
+                .get_mut(table_id.index())
+                .ok_or_else(|| no_table(table_id))?;
             if taken.contains(name.as_str()) {
                 let base = name.clone();
                 let mut n = 2usize;
@@ -542,11 +541,25 @@ fn table_name(schema: &Schema, table: &Table) -> Result<String> {
     }
 }
 
+/// Automap only handles ids of its schema's tables; an error all the same.
+fn no_table(id: TableId) -> Error {
+    Error::invalid(format!("automap: no table with id {}", id.index()))
+}
+
+fn table_by_id(schema: &Schema, id: TableId) -> Result<&Arc<Table>> {
+    schema.table_by_id(id).ok_or_else(|| no_table(id))
+}
+
+/// The table a foreign key refers to.
+fn referred_table<'s>(schema: &'s Schema, fk: &ForeignKey) -> Result<&'s Arc<Table>> {
+    schema
+        .table_by_id(fk.referred_table())
+        .ok_or_else(|| Error::invalid("automap: foreign key to an unknown table"))
+}
+
 /// Foreign key `fk` of table `table`, with the table.
 fn foreign_key(schema: &Schema, table: TableId, fk: usize) -> Result<(&Arc<Table>, &ForeignKey)> {
-    let table = schema
-        .table_by_id(table)
-        .ok_or_else(|| Error::invalid(format!("automap: no table with id {}", table.index())))?;
+    let table = table_by_id(schema, table)?;
     let fk = table
         .foreign_keys()
         .get(fk)
@@ -557,9 +570,7 @@ fn foreign_key(schema: &Schema, table: TableId, fk: usize) -> Result<(&Arc<Table
 /// `referred.col = referencing.col AND ...` for a foreign key of
 /// `table`, SQLAlchemy's `and_(fk.column == fk.parent ...)`.
 fn fk_join(schema: &Schema, table: &Arc<Table>, fk: &ForeignKey) -> Result<Expr> {
-    let referred = schema
-        .table_by_id(fk.referred_table())
-        .ok_or_else(|| Error::invalid("automap: foreign key to an unknown table"))?;
+    let referred = referred_table(schema, fk)?;
     let mut terms = fk.pairs().map(|(local, remote)| {
         let local = ColumnRef::new(Arc::clone(table), local);
         let remote = ColumnRef::new(Arc::clone(referred), remote);
@@ -697,11 +708,7 @@ impl Generated {
                     secondaryjoin: None,
                     foreign_keys: columns(table, fk.columns()),
                     remote_side: if remote_side {
-                        let referred =
-                            schema.table_by_id(fk.referred_table()).ok_or_else(|| {
-                                Error::invalid("automap: foreign key to an unknown table")
-                            })?;
-                        columns(referred, fk.referred_columns())
+                        columns(referred_table(schema, fk)?, fk.referred_columns())
                     } else {
                         Columns::new()
                     },
@@ -854,9 +861,12 @@ fn declarations_with(
     );
     let mut failed = SidesError::default();
     generate(plan, naming, |pair| {
+        if failed.is_some() {
+            return Ok(());
+        }
         let forward_taken = declared.is_taken(pair.parent, &pair.forward);
         let reverse_taken = declared.is_taken(pair.target, &pair.reverse);
-        if failed.is_some() || (forward_taken && reverse_taken) {
+        if forward_taken && reverse_taken {
             return Ok(());
         }
         if !forward_taken && !reverse_taken {
@@ -904,16 +914,9 @@ impl SidesError {
         self.0.is_some()
     }
 
-    /// The value, or `None` once an error is kept (the first one).
+    /// The value; an error is kept (callers stop at the first one).
     fn keep<T>(&mut self, result: Result<T>) -> Option<T> {
-        match result {
-            Ok(value) if self.0.is_none() => Some(value),
-            Ok(_) => None,
-            Err(e) => {
-                self.0.get_or_insert(e);
-                None
-            }
-        }
+        result.map_err(|e| self.0 = Some(e)).ok()
     }
 
     /// `value`, unless an error was kept.
