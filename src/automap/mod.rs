@@ -102,7 +102,7 @@ pub use naming::{DefaultNaming, Naming, NamingContext};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::relationship::{Backref, Columns, Direction, RelationshipConfig};
-use crate::schema::{ColumnId, ColumnRef, ForeignKey, Schema, Table, TableId};
+use crate::schema::{ColumnId, ColumnRef, ForeignKey, Schema, Table, TableId, TableShape};
 
 /// The relationships automap generates for `schema` with SQLAlchemy's
 /// default names ([`DefaultNaming`]): each many-to-one with its backref,
@@ -178,8 +178,6 @@ struct Pair {
 /// Which tables are mapped and which are association tables.
 struct Plan<'s> {
     schema: &'s Schema,
-    mapped: Vec<bool>,
-    associations: Vec<(TableId, usize, usize)>,
     /// Checked names ([`table_name`], [`column_name`]) by table (and column
     /// index), so each is looked up in the schema once, not once per
     /// relationship that uses it.
@@ -196,20 +194,8 @@ struct CheckedNames {
 
 impl<'s> Plan<'s> {
     fn new(schema: &'s Schema) -> Self {
-        let mut mapped = Vec::with_capacity(schema.tables().len());
-        let mut associations = Vec::new();
-        for table in schema.tables() {
-            if let Some((a, b)) = association(table) {
-                associations.push((table.id(), a, b));
-                mapped.push(false);
-            } else {
-                mapped.push(!table.primary_key().is_empty());
-            }
-        }
         Plan {
             schema,
-            mapped,
-            associations,
             // Only tables whose names need checking get an entry.
             names: RefCell::new(HashMap::new()),
         }
@@ -285,30 +271,20 @@ impl<'s> Plan<'s> {
     }
 
     fn is_mapped(&self, id: TableId) -> bool {
-        self.mapped.get(id.index()).copied().unwrap_or(false)
+        self.schema.shapes().get(id.index()) == Some(&TableShape::Keyed)
+    }
+
+    /// The association tables, in declaration order.
+    fn associations(&self) -> impl Iterator<Item = TableId> + use<'s> {
+        let shapes = self.schema.shapes();
+        (0..shapes.len())
+            .filter(move |&i| shapes[i] == TableShape::Association)
+            .map(|i| TableId(i as u32))
     }
 
     fn table(&self, id: TableId) -> Result<&'s Arc<Table>> {
         table_by_id(self.schema, id)
     }
-}
-
-/// SQLAlchemy's `_is_many_to_many`: exactly two foreign-key constraints
-/// whose columns are, together, every column of the table.
-fn association(table: &Table) -> Option<(usize, usize)> {
-    let fks = table.foreign_keys();
-    if fks.len() != 2 {
-        return None;
-    }
-    let mut covered = vec![false; table.columns().len()];
-    for &column in fks.iter().flat_map(|fk| fk.columns()) {
-        // A column id of another table would make the sets differ.
-        match covered.get_mut(column.index()) {
-            Some(seen) => *seen = true,
-            None => return None,
-        }
-    }
-    covered.iter().all(|&seen| seen).then_some((0, 1))
 }
 
 /// A self-referential foreign key that links no row to another in a way a
@@ -414,9 +390,14 @@ fn generate(
             })?;
         }
     }
-    for &(secondary_id, a, b) in &plan.associations {
+    for secondary_id in plan.associations() {
         let secondary = plan.table(secondary_id)?;
-        let (fk_a, fk_b) = (&secondary.foreign_keys()[a], &secondary.foreign_keys()[b]);
+        let [fk_a, fk_b] = secondary.foreign_keys() else {
+            return Err(Error::invalid(format!(
+                "automap: association table '{}' does not have two foreign keys",
+                secondary.qualified_name()
+            )));
+        };
         let (left, right) = (fk_a.referred_table(), fk_b.referred_table());
         if !plan.is_mapped(left) || !plan.is_mapped(right) {
             continue;
@@ -439,8 +420,8 @@ fn generate(
         emit(Pair {
             link: Link::ManyToMany {
                 secondary: secondary_id,
-                local_fk: a,
-                remote_fk: b,
+                local_fk: 0,
+                remote_fk: 1,
             },
             parent: left.id(),
             target: right.id(),
@@ -462,7 +443,7 @@ struct UsedNames(
 impl UsedNames {
     fn new(plan: &Plan<'_>) -> Self {
         let mut used = Vec::new();
-        used.resize_with(plan.mapped.len(), HashSet::new);
+        used.resize_with(plan.schema.tables().len(), HashSet::new);
         UsedNames(used)
     }
 

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use builder::TableNames;
 pub use builder::{ForeignKeyDef, SchemaBuilder, TableBuilder};
 pub use column_ref::ColumnRef;
+pub(crate) use table::TableShape;
 pub use table::{Column, ColumnId, ForeignKey, QualifiedName, Table, TableId, UniqueConstraint};
 
 use crate::error::{Error, Result};
@@ -27,6 +28,10 @@ pub struct Schema {
     names: TableNames<&'static str>,
     /// Foreign keys of all tables, counted while the tables are built.
     foreign_keys: usize,
+    /// Each table's [`TableShape`], by table index: a pass over every table
+    /// (automap's plan) reads these bytes, not the tables, which on large
+    /// schemas are scattered over the heap.
+    shapes: Vec<TableShape>,
 }
 
 impl fmt::Debug for Schema {
@@ -46,10 +51,12 @@ impl Schema {
     pub(crate) fn from_parts(tables: Vec<Arc<Table>>) -> Self {
         let names = TableNames::from_entries(tables.iter().map(|t| (t.namespace(), t.name())));
         let foreign_keys = tables.iter().map(|t| t.foreign_keys.len()).sum();
+        let shapes = tables.iter().map(|t| TableShape::of(t)).collect();
         Schema {
             tables,
             names,
             foreign_keys,
+            shapes,
         }
     }
 
@@ -78,6 +85,11 @@ impl Schema {
     /// schema was built, so asking reads no table).
     pub(crate) fn foreign_key_count(&self) -> usize {
         self.foreign_keys
+    }
+
+    /// Each table's shape, by table index.
+    pub(crate) fn shapes(&self) -> &[TableShape] {
+        &self.shapes
     }
 
     /// The table with the given id, `None` for an id of another, larger schema.

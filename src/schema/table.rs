@@ -131,6 +131,48 @@ impl UniqueConstraint {
     }
 }
 
+/// What automap needs to know of a table before it reads the table's
+/// foreign keys, decided once when the schema is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TableShape {
+    /// Neither an association table nor with a primary key: not mapped.
+    Keyless,
+    /// A primary key and not an association table: mapped.
+    Keyed,
+    /// SQLAlchemy's `_is_many_to_many`: exactly two foreign-key
+    /// constraints whose columns are, together, every column of the
+    /// table. Not mapped; links the tables its two keys refer to.
+    Association,
+}
+
+impl TableShape {
+    /// The shape of `table`.
+    pub(crate) fn of(table: &Table) -> Self {
+        if Self::is_association(table) {
+            TableShape::Association
+        } else if table.primary_key.is_empty() {
+            TableShape::Keyless
+        } else {
+            TableShape::Keyed
+        }
+    }
+
+    fn is_association(table: &Table) -> bool {
+        let [a, b] = table.foreign_keys.as_slice() else {
+            return false;
+        };
+        let mut covered = vec![false; table.columns.len()];
+        for column in a.columns.iter().chain(b.columns.iter()) {
+            // A column id of another table would make the sets differ.
+            match covered.get_mut(column.index()) {
+                Some(seen) => *seen = true,
+                None => return false,
+            }
+        }
+        covered.iter().all(|&seen| seen)
+    }
+}
+
 /// A table of a built [`Schema`](super::Schema).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
