@@ -91,11 +91,14 @@
 //! `generate_relationship` hook) before declaring them yourself.
 
 mod naming;
+mod used_names;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
+
+use used_names::UsedNames;
 
 pub use naming::{DefaultNaming, Naming, NamingContext};
 
@@ -325,9 +328,11 @@ fn generate(
     mut emit: impl FnMut(Pair) -> Result<()>,
 ) -> Result<()> {
     let schema = plan.schema;
-    let mut used = UsedNames::new(plan);
+    // Two names a pair, nearly every foreign key a pair.
+    let mut used = UsedNames::with_capacity(2 * schema.foreign_key_count());
     let mut emit = |mut pair: Pair| {
-        used.settle(plan, &mut pair)?;
+        used.settle(plan.table(pair.parent)?, &mut pair.forward)?;
+        used.settle(plan.table(pair.target)?, &mut pair.reverse)?;
         emit(pair)
     };
     for table in schema.tables() {
@@ -430,59 +435,6 @@ fn generate(
         })?;
     }
     Ok(())
-}
-
-/// The rules that hold for every [`Naming`], applied pair by pair in
-/// generation order: no empty names, no name equal to a column of its
-/// table, no name generated twice on a table.
-struct UsedNames(
-    /// Names generated so far, by table index.
-    Vec<HashSet<String>>,
-);
-
-impl UsedNames {
-    fn new(plan: &Plan<'_>) -> Self {
-        let mut used = Vec::new();
-        used.resize_with(plan.schema.tables().len(), HashSet::new);
-        UsedNames(used)
-    }
-
-    /// Makes the pair's names final (given the pairs settled before it).
-    fn settle(&mut self, plan: &Plan<'_>, pair: &mut Pair) -> Result<()> {
-        for (table_id, name) in [
-            (pair.parent, &mut pair.forward),
-            (pair.target, &mut pair.reverse),
-        ] {
-            let table = plan.table(table_id)?;
-            if name.is_empty() {
-                return Err(Error::invalid(format!(
-                    "automap: the naming gave an empty relationship name on table '{}'",
-                    table.qualified_name()
-                )));
-            }
-            while table.column_id(name).is_some() {
-                name.push('_');
-            }
-            let taken = self
-                .0
-                .get_mut(table_id.index())
-                .ok_or_else(|| no_table(table_id))?;
-            if taken.contains(name.as_str()) {
-                let base = name.clone();
-                let mut n = 2usize;
-                loop {
-                    let candidate = format!("{base}_{n}");
-                    if !taken.contains(&candidate) && table.column_id(&candidate).is_none() {
-                        *name = candidate;
-                        break;
-                    }
-                    n += 1;
-                }
-            }
-            taken.insert(name.clone());
-        }
-        Ok(())
-    }
 }
 
 /// `table.column` as written in a [`RelationshipConfig`], checked to name
