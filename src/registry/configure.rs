@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, parse_condition};
 use crate::relationship::join_condition::{JoinCondition, JoinInput};
 use crate::relationship::{
-    Backref, Columns, Condition, Derived, Direction, Relationship, RelationshipConfig,
+    Backref, Columns, Condition, Derived, Direction, Rare, Relationship, RelationshipConfig,
+    Secondary,
 };
 use crate::schema::{ColumnRef, Schema, Table, TableId};
 
@@ -447,24 +448,36 @@ fn resolve(spec: Spec) -> Result<Relationship> {
         remote_side: &spec.remote_side,
         support_sync: !spec.viewonly,
     })?;
+    let secondary = match (spec.secondary, jc.secondaryjoin) {
+        (Some(table), Some(join)) => Some(Box::new(Secondary {
+            table,
+            join,
+            synchronize_pairs: jc.secondary_synchronize_pairs,
+        })),
+        (None, None) => None,
+        // The join condition derives a secondary join for a secondary
+        // table and refuses one without it.
+        _ => {
+            return Err(Error::invalid(format!(
+                "relationship {key}: a secondary table and a secondary join go together"
+            )));
+        }
+    };
     Ok(Relationship {
         name: spec.name,
         parent: spec.parent,
         target: spec.target,
-        secondary: spec.secondary,
+        secondary,
         direction: jc.direction,
         uselist: spec.uselist.unwrap_or(jc.direction != Direction::ManyToOne),
         viewonly: spec.viewonly,
         derived: Derived::default(),
         local_remote_pairs: jc.local_remote_pairs,
         synchronize_pairs: jc.synchronize_pairs,
-        secondary_synchronize_pairs: jc.secondary_synchronize_pairs,
         primaryjoin: jc.primaryjoin,
-        secondaryjoin: jc.secondaryjoin,
-        order_by: spec.order_by,
+        rare: Rare::boxed(spec.order_by, jc.warnings),
         backref_of: spec.backref_of,
         back_populates: spec.back_populates,
-        warnings: jc.warnings,
         user_foreign_keys: spec.foreign_keys,
         had_foreign_annotations: jc.had_foreign_annotations,
         had_remote_annotations: jc.had_remote_annotations,
@@ -498,7 +511,7 @@ fn backref_spec(
     };
     let given_pj = condition(schema, backref.primaryjoin.as_ref())?;
     let given_sj = condition(schema, backref.secondaryjoin.as_ref())?;
-    let (primaryjoin, secondaryjoin) = match &original.secondaryjoin {
+    let (primaryjoin, secondaryjoin) = match original.secondaryjoin() {
         Some(sj) => (
             given_pj.unwrap_or_else(|| minus_local(sj)),
             Some(given_sj.unwrap_or_else(|| minus_local(&original.primaryjoin))),
@@ -523,7 +536,7 @@ fn backref_spec(
         name: backref.name.as_str().into(),
         parent: Arc::clone(&original.target),
         target: Arc::clone(&original.parent),
-        secondary: original.secondary.clone(),
+        secondary: original.secondary().cloned(),
         primaryjoin: Some(primaryjoin),
         secondaryjoin,
         foreign_keys,

@@ -65,6 +65,31 @@ impl fmt::Display for Direction {
     }
 }
 
+/// The parts only a many-to-many relationship has, boxed: a registry holds
+/// thousands of relationships, and most are not many-to-many (written
+/// into the registry, these fields were a quarter of each relationship).
+#[derive(Debug, Clone)]
+pub(crate) struct Secondary {
+    pub(crate) table: Arc<Table>,
+    pub(crate) join: Expr,
+    pub(crate) synchronize_pairs: Pairs,
+}
+
+/// What few relationships have, boxed for the same reason.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rare {
+    pub(crate) order_by: Vec<ColumnRef>,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl Rare {
+    /// `None` for nothing to keep.
+    pub(crate) fn boxed(order_by: Vec<ColumnRef>, warnings: Vec<String>) -> Option<Box<Rare>> {
+        (!order_by.is_empty() || !warnings.is_empty())
+            .then(|| Box::new(Rare { order_by, warnings }))
+    }
+}
+
 /// A resolved relationship: everything SQLAlchemy's `RelationshipProperty`
 /// knows after configuration.
 ///
@@ -81,23 +106,22 @@ pub struct Relationship {
     pub(crate) name: Arc<str>,
     pub(crate) parent: Arc<Table>,
     pub(crate) target: Arc<Table>,
-    pub(crate) secondary: Option<Arc<Table>>,
+    /// `None` unless many-to-many.
+    pub(crate) secondary: Option<Box<Secondary>>,
     pub(crate) direction: Direction,
     pub(crate) uselist: bool,
     pub(crate) viewonly: bool,
     pub(crate) primaryjoin: Expr,
-    pub(crate) secondaryjoin: Option<Expr>,
     pub(crate) local_remote_pairs: Pairs,
     pub(crate) synchronize_pairs: Pairs,
-    pub(crate) secondary_synchronize_pairs: Pairs,
     /// What is read off the joins on first use (most relationships of a
     /// large registry are never asked); boxed, so that a relationship never
     /// asked takes one pointer for it.
     pub(crate) derived: Derived,
-    pub(crate) order_by: Vec<ColumnRef>,
+    /// `None` when there is no ordering and no warning.
+    pub(crate) rare: Option<Box<Rare>>,
     pub(crate) backref_of: Option<Arc<str>>,
     pub(crate) back_populates: Option<Arc<str>>,
-    pub(crate) warnings: Vec<String>,
     /// The `foreign_keys` the user gave (handed on to a backref).
     pub(crate) user_foreign_keys: Columns,
     pub(crate) had_foreign_annotations: bool,
@@ -127,7 +151,7 @@ impl Relationship {
 
     /// The association table of a many-to-many relationship.
     pub fn secondary(&self) -> Option<&Arc<Table>> {
-        self.secondary.as_ref()
+        self.secondary.as_ref().map(|s| &s.table)
     }
 
     /// One-to-many, many-to-one or many-to-many.
@@ -152,7 +176,7 @@ impl Relationship {
 
     /// The secondary join of a many-to-many relationship, annotated.
     pub fn secondaryjoin(&self) -> Option<&Expr> {
-        self.secondaryjoin.as_ref()
+        self.secondary.as_ref().map(|s| &s.join)
     }
 
     /// `(local, remote)` column pairs.
@@ -167,7 +191,9 @@ impl Relationship {
 
     /// `(referenced, referencing)` pairs of the secondary join.
     pub fn secondary_synchronize_pairs(&self) -> &[(ColumnRef, ColumnRef)] {
-        &self.secondary_synchronize_pairs
+        self.secondary
+            .as_ref()
+            .map_or(&[], |s| s.synchronize_pairs.as_slice())
     }
 
     /// Columns marked foreign.
@@ -187,7 +213,7 @@ impl Relationship {
 
     /// Ordering of the related rows.
     pub fn order_by(&self) -> &[ColumnRef] {
-        &self.order_by
+        self.rare.as_ref().map_or(&[], |r| r.order_by.as_slice())
     }
 
     /// For a generated backref, the key of the relationship that declared it.
@@ -202,7 +228,7 @@ impl Relationship {
 
     /// Warnings SQLAlchemy would emit while configuring this relationship.
     pub fn warnings(&self) -> &[String] {
-        &self.warnings
+        self.rare.as_ref().map_or(&[], |r| r.warnings.as_slice())
     }
 
     /// Whether parent and target are the same table.
@@ -223,7 +249,7 @@ impl Relationship {
         clause.get_or_init(|| {
             LazyClause::build(
                 &self.primaryjoin,
-                self.secondaryjoin.as_ref(),
+                self.secondaryjoin(),
                 &self.local_remote_pairs,
                 reverse,
             )
@@ -236,9 +262,8 @@ impl Relationship {
         self.derived.parts().plain_joins.get_or_init(|| {
             (
                 self.primaryjoin.clone().deannotate(ALL_MARKS),
-                self.secondaryjoin
-                    .clone()
-                    .map(|sj| sj.deannotate(ALL_MARKS)),
+                self.secondaryjoin()
+                    .map(|sj| sj.clone().deannotate(ALL_MARKS)),
             )
         })
     }
@@ -251,7 +276,7 @@ impl Relationship {
         marks: Annotations,
     ) -> &[ColumnRef] {
         cell(self.derived.parts()).get_or_init(|| {
-            join_condition::columns_with(&self.primaryjoin, self.secondaryjoin.as_ref(), marks)
+            join_condition::columns_with(&self.primaryjoin, self.secondaryjoin(), marks)
         })
     }
 
@@ -314,25 +339,25 @@ impl fmt::Debug for Relationship {
             .field("name", &self.name)
             .field("parent", &self.parent)
             .field("target", &self.target)
-            .field("secondary", &self.secondary)
+            .field("secondary", &self.secondary())
             .field("direction", &self.direction)
             .field("uselist", &self.uselist)
             .field("viewonly", &self.viewonly)
             .field("primaryjoin", &self.primaryjoin)
-            .field("secondaryjoin", &self.secondaryjoin)
+            .field("secondaryjoin", &self.secondaryjoin())
             .field("local_remote_pairs", &self.local_remote_pairs)
             .field("synchronize_pairs", &self.synchronize_pairs)
             .field(
                 "secondary_synchronize_pairs",
-                &self.secondary_synchronize_pairs,
+                &self.secondary_synchronize_pairs(),
             )
             .field("foreign_key_columns", &self.foreign_key_columns())
             .field("remote_side", &self.remote_side())
             .field("local_columns", &self.local_columns())
-            .field("order_by", &self.order_by)
+            .field("order_by", &self.order_by())
             .field("backref_of", &self.backref_of)
             .field("back_populates", &self.back_populates)
-            .field("warnings", &self.warnings)
+            .field("warnings", &self.warnings())
             .field("user_foreign_keys", &self.user_foreign_keys)
             .field("had_foreign_annotations", &self.had_foreign_annotations)
             .field("had_remote_annotations", &self.had_remote_annotations)
