@@ -7,6 +7,7 @@
 //! cargo bench --bench locality                        # both reports
 //! cargo bench --bench locality -- latency             # memory latency by working set
 //! cargo bench --bench locality -- blocks [N] [B] [R]  # configure: B tables, N tables, N/B blocks
+//! cargo bench --bench locality -- cold [N] [B] [R]    # configure of B and N tables, caches emptied first
 //! ```
 //!
 //! * `latency`: a pointer chase through a working set of 1 to 64 MB, one
@@ -23,6 +24,13 @@
 //!   be); as separate schemas, each configure's data also fits where one
 //!   B-table configure's does. `R` interleaved rounds (default 15),
 //!   medians.
+//! * `cold`: one configure of the B-table and of the N-table schema at a
+//!   time, each right after writing and reading a buffer twice the size
+//!   of the L3, so that it starts with nothing in cache, as the one
+//!   configure of a program's start-up does. `blocks` (and criterion)
+//!   repeat a configure in a loop, where a 1,000-table one finds its
+//!   schema and its previous registry's memory in cache. `R` rounds
+//!   (default 15), medians.
 
 mod common;
 
@@ -33,6 +41,10 @@ use std::time::Instant;
 use common::synthetic;
 use sqlrel::registry::Registry;
 use sqlrel::schema::Schema;
+
+/// Bytes written and read between two `cold` configures: twice the
+/// 32 MB L3 of the machine in BENCHMARKS.md.
+const EVICT_BYTES: usize = 64 << 20;
 
 /// Working sets of the latency report, in MB.
 const LATENCY_SIZES_MB: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
@@ -140,6 +152,20 @@ impl Input {
         drop(black_box(registries));
     }
 
+    /// One line of a report: the median, per relationship, and against
+    /// `base` ms, the median of the `small`-table input.
+    fn print(&self, base: f64, small: usize) {
+        let median = self.median_ms();
+        println!(
+            "{:<24} {:>6} relationships  {:>9.2} ms  {:>6.2} us/relationship  {:>6.1}x the {small}-table time",
+            self.label,
+            self.relationships,
+            median,
+            median * 1e3 / self.relationships.max(1) as f64,
+            median / base,
+        );
+    }
+
     fn median_ms(&self) -> f64 {
         let mut times = self.times_ms.clone();
         times.sort_by(f64::total_cmp);
@@ -194,22 +220,47 @@ fn blocks(n: usize, block: usize, rounds: usize) {
     let base = inputs[0].median_ms();
     println!("automap + configure, medians of {rounds} interleaved rounds:");
     for input in &inputs {
-        let median = input.median_ms();
-        println!(
-            "{:<24} {:>6} relationships  {:>9.2} ms  {:>6.2} us/relationship  {:>6.1}x the {block}-table time",
-            input.label,
-            input.relationships,
-            median,
-            median * 1e3 / input.relationships.max(1) as f64,
-            median / base,
-        );
+        input.print(base, block);
+    }
+}
+
+/// Writes and reads `buffer`, one word per line, pushing everything else
+/// out of the caches.
+fn evict(buffer: &mut [usize]) {
+    for line in buffer.chunks_mut(LINE_WORDS) {
+        line[0] = line[0].wrapping_add(1);
+    }
+    black_box(buffer.iter().step_by(LINE_WORDS).sum::<usize>());
+}
+
+fn cold(n: usize, small: usize, rounds: usize) {
+    let inputs = [small, n].map(|tables| {
+        Input::new(
+            format!("{tables} tables"),
+            [synthetic::ddl(tables).as_str()],
+        )
+    });
+    let mut inputs = inputs;
+    let mut buffer = vec![0usize; EVICT_BYTES / size_of::<usize>()];
+    for _ in 0..rounds {
+        for input in &mut inputs {
+            evict(&mut buffer);
+            input.run();
+        }
+    }
+    let base = inputs[0].median_ms();
+    println!("automap + configure from cold caches, medians of {rounds} rounds:");
+    for input in &inputs {
+        input.print(base, small);
     }
 }
 
 fn number(arg: Option<&String>, default: usize) -> usize {
     arg.map_or(default, |a| {
         a.replace('_', "").parse().unwrap_or_else(|_| {
-            eprintln!("usage: locality [latency | blocks [N] [B] [ROUNDS]]");
+            eprintln!(
+                "usage: locality [latency | blocks [N] [B] [ROUNDS] | cold [N] [B] [ROUNDS]]"
+            );
             std::process::exit(2)
         })
     })
@@ -221,22 +272,34 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    let blocks_report = |args: &[String]| {
-        blocks(
+    let sizes = |args: &[String]| {
+        (
             number(args.first(), 10_000),
             number(args.get(1), 1_000),
             number(args.get(2), 15),
         )
     };
+    let blocks_report = |args: &[String]| {
+        let (n, block, rounds) = sizes(args);
+        blocks(n, block, rounds)
+    };
+    let cold_report = |args: &[String]| {
+        let (n, small, rounds) = sizes(args);
+        cold(n, small, rounds)
+    };
     match args.first().map(String::as_str) {
         None => {
             latency();
             blocks_report(&[]);
+            cold_report(&[]);
         }
         Some("latency") => latency(),
         Some("blocks") => blocks_report(&args[1..]),
+        Some("cold") => cold_report(&args[1..]),
         Some(_) => {
-            eprintln!("usage: locality [latency | blocks [N] [B] [ROUNDS]]");
+            eprintln!(
+                "usage: locality [latency | blocks [N] [B] [ROUNDS] | cold [N] [B] [ROUNDS]]"
+            );
             std::process::exit(2)
         }
     }
