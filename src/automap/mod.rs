@@ -178,7 +178,8 @@ struct Pair {
     reverse: String,
 }
 
-/// Which tables are mapped and which are association tables.
+/// What generation reads of the schema besides its tables: whether a
+/// table is mapped (the schema's [`TableShape`]s), and names checked once.
 struct Plan<'s> {
     schema: &'s Schema,
     /// Checked names ([`table_name`], [`column_name`]) by table (and column
@@ -274,15 +275,7 @@ impl<'s> Plan<'s> {
     }
 
     fn is_mapped(&self, id: TableId) -> bool {
-        self.schema.shapes().get(id.index()) == Some(&TableShape::Keyed)
-    }
-
-    /// The association tables, in declaration order.
-    fn associations(&self) -> impl Iterator<Item = TableId> + use<'s> {
-        let shapes = self.schema.shapes();
-        (0..shapes.len())
-            .filter(move |&i| shapes[i] == TableShape::Association)
-            .map(|i| TableId(i as u32))
+        self.schema.shape(id) == Some(TableShape::Keyed)
     }
 
     fn table(&self, id: TableId) -> Result<&'s Arc<Table>> {
@@ -395,7 +388,7 @@ fn generate(
             })?;
         }
     }
-    for secondary_id in plan.associations() {
+    for secondary_id in schema.tables_shaped(TableShape::Association) {
         let secondary = plan.table(secondary_id)?;
         let [fk_a, fk_b] = secondary.foreign_keys() else {
             return Err(Error::invalid(format!(

@@ -87,9 +87,17 @@ impl Schema {
         self.foreign_keys
     }
 
-    /// Each table's shape, by table index.
-    pub(crate) fn shapes(&self) -> &[TableShape] {
-        &self.shapes
+    /// The shape of the table with the given id.
+    pub(crate) fn shape(&self, id: TableId) -> Option<TableShape> {
+        self.shapes.get(id.index()).copied()
+    }
+
+    /// The ids of the tables of `shape`, in declaration order.
+    pub(crate) fn tables_shaped(&self, shape: TableShape) -> impl Iterator<Item = TableId> + '_ {
+        // Numbered as the builder numbers the tables.
+        (0..self.shapes.len())
+            .filter(move |&i| self.shapes[i] == shape)
+            .map(|i| TableId(i as u32))
     }
 
     /// The table with the given id, `None` for an id of another, larger schema.
