@@ -252,6 +252,45 @@ fn unknown_relationship() {
     assert_eq!(e.kind().as_str(), "unknown_relationship");
 }
 
+/// `relationships_of` reads the name index; it must list what a scan of
+/// all relationships by parent lists, in the same order, for every table.
+#[test]
+fn relationships_of_every_table_match_a_scan() {
+    // A chain of tables, each referring to the previous one and to the
+    // first (twice for every third table), plus an association table.
+    let mut ddl = String::from("CREATE TABLE t0 (id INTEGER PRIMARY KEY);");
+    for i in 1..30 {
+        let extra = if i % 3 == 0 {
+            ", b_id INTEGER REFERENCES t0(id)"
+        } else {
+            ""
+        };
+        ddl.push_str(&format!(
+            "CREATE TABLE t{i} (id INTEGER PRIMARY KEY, prev_id INTEGER REFERENCES t{}(id), \
+             a_id INTEGER REFERENCES t0(id){extra});",
+            i - 1
+        ));
+    }
+    ddl.push_str("CREATE TABLE link (l INTEGER REFERENCES t1(id), r INTEGER REFERENCES t2(id));");
+    let schema = Arc::new(Schema::from_ddl(&ddl).unwrap());
+    let r = Registry::builder(Arc::clone(&schema))
+        .automap()
+        .configure()
+        .unwrap();
+    let mut listed = 0;
+    for table in schema.tables() {
+        let scan: Vec<&str> = r
+            .relationships()
+            .filter(|rel| rel.parent().id() == table.id())
+            .map(Relationship::key)
+            .collect();
+        assert_eq!(keys(r.relationships_of(table.name()).unwrap()), scan);
+        listed += scan.len();
+    }
+    assert_eq!(listed, r.relationships().len());
+    assert!(keys(r.relationships_of("t0").unwrap()).len() > 30);
+}
+
 #[test]
 fn relationships_of_a_table() {
     let r = ok(
