@@ -43,8 +43,8 @@ impl UsedNames {
 
     /// Makes `name` final on `table` (given the names taken before it) and
     /// takes it: a name equal to a column gets `_` appended until it is
-    /// not, a name taken already gets `_2`, `_3`, ... (SQLAlchemy's
-    /// automap leaves both to the mapper, which fails; sqlrel keeps going).
+    /// not, a name taken already gets `_2`, `_3`, ... (rules 1 and 2 of
+    /// [`Naming`](super::Naming)'s "Rules applied after naming").
     pub(super) fn settle(&mut self, table: &Table, name: &mut String) -> Result<()> {
         if name.is_empty() {
             return Err(Error::invalid(format!(
