@@ -1,10 +1,10 @@
 //! Locality: why a 10,000-table configure costs more per relationship than
 //! a 1,000-table one (see "Third round" in BENCHMARKS.md).
 //!
-//! A plain program (`harness = false`) with two reports:
+//! A plain program (`harness = false`) with three reports:
 //!
 //! ```sh
-//! cargo bench --bench locality                        # both reports
+//! cargo bench --bench locality                        # all three reports
 //! cargo bench --bench locality -- latency             # memory latency by working set
 //! cargo bench --bench locality -- blocks [N] [B] [R]  # configure: B tables, N tables, N/B blocks
 //! cargo bench --bench locality -- cold [N] [B] [R]    # configure of B and N tables, caches emptied first
@@ -41,6 +41,8 @@ use std::time::Instant;
 use common::synthetic;
 use sqlrel::registry::Registry;
 use sqlrel::schema::Schema;
+
+const USAGE: &str = "usage: locality [latency | blocks [N] [B] [ROUNDS] | cold [N] [B] [ROUNDS]]";
 
 /// Bytes written and read between two `cold` configures: twice the
 /// 32 MB L3 of the machine in BENCHMARKS.md.
@@ -234,13 +236,12 @@ fn evict(buffer: &mut [usize]) {
 }
 
 fn cold(n: usize, small: usize, rounds: usize) {
-    let inputs = [small, n].map(|tables| {
+    let mut inputs = [small, n].map(|tables| {
         Input::new(
             format!("{tables} tables"),
             [synthetic::ddl(tables).as_str()],
         )
     });
-    let mut inputs = inputs;
     let mut buffer = vec![0usize; EVICT_BYTES / size_of::<usize>()];
     for _ in 0..rounds {
         for input in &mut inputs {
@@ -258,9 +259,7 @@ fn cold(n: usize, small: usize, rounds: usize) {
 fn number(arg: Option<&String>, default: usize) -> usize {
     arg.map_or(default, |a| {
         a.replace('_', "").parse().unwrap_or_else(|_| {
-            eprintln!(
-                "usage: locality [latency | blocks [N] [B] [ROUNDS] | cold [N] [B] [ROUNDS]]"
-            );
+            eprintln!("{USAGE}");
             std::process::exit(2)
         })
     })
@@ -297,9 +296,7 @@ fn main() {
         Some("blocks") => blocks_report(&args[1..]),
         Some("cold") => cold_report(&args[1..]),
         Some(_) => {
-            eprintln!(
-                "usage: locality [latency | blocks [N] [B] [ROUNDS] | cold [N] [B] [ROUNDS]]"
-            );
+            eprintln!("{USAGE}");
             std::process::exit(2)
         }
     }
