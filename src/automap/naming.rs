@@ -1,5 +1,6 @@
 //! How automap names the relationships it generates.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::relationship::Direction;
@@ -114,10 +115,11 @@ pub trait Naming {
     /// `<referred>_collection_<stem>` when
     /// [ambiguous](NamingContext::is_ambiguous).
     fn name_for_collection_relationship(&self, ctx: &NamingContext<'_>) -> String {
+        let referred = ctx.referred_lowercase();
         if ctx.is_ambiguous() {
-            format!("{}_collection_{}", ctx.referred_name(), ctx.stem())
+            joined(&[&referred, "_collection_", &ctx.stem()])
         } else {
-            format!("{}_collection", ctx.referred_name())
+            joined(&[&referred, "_collection"])
         }
     }
 
@@ -127,7 +129,7 @@ pub trait Naming {
     /// [ambiguous](NamingContext::is_ambiguous) or self-referential.
     fn name_for_one_to_one_relationship(&self, ctx: &NamingContext<'_>) -> String {
         if ctx.is_ambiguous() || ctx.local().id() == ctx.referred().id() {
-            format!("{}_{}", ctx.referred_name(), ctx.stem())
+            joined(&[&ctx.referred_lowercase(), "_", &ctx.stem()])
         } else {
             ctx.referred_name()
         }
@@ -174,7 +176,21 @@ impl<'a> NamingContext<'a> {
     /// The referred table's name, lowercased (SQLAlchemy's
     /// `referred_cls.__name__.lower()`).
     pub fn referred_name(&self) -> String {
-        self.referred.name().to_lowercase()
+        self.referred_lowercase().into_owned()
+    }
+
+    /// [`referred_name`](Self::referred_name), borrowed when the name is
+    /// lowercase already.
+    fn referred_lowercase(&self) -> Cow<'a, str> {
+        let name = self.referred.name();
+        if name
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            Cow::Owned(name.to_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        }
     }
 
     /// The foreign-key constraint behind the relationship (SQLAlchemy's
@@ -220,6 +236,17 @@ impl<'a> NamingContext<'a> {
     pub fn stem(&self) -> String {
         stem(self.constraint_table, self.constraint)
     }
+}
+
+/// `parts` end to end, in a string allocated once at its final length
+/// (the default names are made for every relationship automap generates;
+/// `format!` grew its string on the way).
+fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
 }
 
 pub(super) fn stem(table: &Table, fk: &ForeignKey) -> String {
