@@ -222,6 +222,8 @@ struct Configuring<'s> {
     /// The first failed resolution: nothing more is resolved, later
     /// declarations are still checked (a check failure comes first).
     resolve_error: Option<Error>,
+    /// Scratch space for relationship keys (see [`resolve`]).
+    key_buffer: String,
 }
 
 impl<'s> Configuring<'s> {
@@ -239,6 +241,7 @@ impl<'s> Configuring<'s> {
             },
             check_error: None,
             resolve_error: None,
+            key_buffer: String::new(),
         }
     }
 
@@ -280,7 +283,7 @@ impl<'s> Configuring<'s> {
                 (spec_from_generated(schema, generated)?, backref)
             }
         };
-        let mut rel = resolve(spec)?;
+        let mut rel = resolve(spec, &mut self.key_buffer)?;
         link_reverse(&rel, done)?;
         let backref = match backref {
             Some(backref) => {
@@ -294,7 +297,7 @@ impl<'s> Configuring<'s> {
         };
         done.push(rel);
         if let Some(spec) = backref {
-            let rel = resolve(spec)?;
+            let rel = resolve(spec, &mut self.key_buffer)?;
             link_reverse(&rel, done)?;
             done.push(rel);
         }
@@ -345,16 +348,21 @@ fn check_declarations(
 /// table.qualified_name())` writes, without the formatting machinery: it
 /// runs once per relationship).
 fn key_of(table: &Table, name: &str) -> Arc<str> {
-    let namespace = table.namespace().unwrap_or_default();
-    let mut key = String::with_capacity(namespace.len() + table.name().len() + name.len() + 2);
-    if let Some(namespace) = table.namespace() {
-        key.push_str(namespace);
-        key.push('.');
-    }
-    key.push_str(table.name());
-    key.push('.');
-    key.push_str(name);
+    let mut key = String::new();
+    write_key(&mut key, table, name);
     key.into()
+}
+
+/// `table.name` (`namespace.table.name`) written into `out`, cleared first.
+fn write_key(out: &mut String, table: &Table, name: &str) {
+    out.clear();
+    if let Some(namespace) = table.namespace() {
+        out.push_str(namespace);
+        out.push('.');
+    }
+    out.push_str(table.name());
+    out.push('.');
+    out.push_str(name);
 }
 
 fn columns<C: FromIterator<ColumnRef>>(schema: &Schema, names: &[String]) -> Result<C> {
@@ -435,8 +443,13 @@ fn spec_from_generated(schema: &Schema, generated: Generated) -> Result<Spec> {
 }
 
 /// Resolves the join condition and assembles the relationship.
-fn resolve(spec: Spec) -> Result<Relationship> {
-    let key = key_of(&spec.parent, &spec.name);
+///
+/// `key_buffer` is scratch space for the key: written there, then copied
+/// into its shared string, it costs one allocation instead of two (this
+/// runs for every relationship).
+fn resolve(spec: Spec, key_buffer: &mut String) -> Result<Relationship> {
+    write_key(key_buffer, &spec.parent, &spec.name);
+    let key: Arc<str> = Arc::from(key_buffer.as_str());
     let jc = JoinCondition::resolve(JoinInput {
         key: &key,
         parent: &spec.parent,
