@@ -344,16 +344,17 @@ fn check_declarations(
     Ok(())
 }
 
-/// `namespace.table.name` or `table.name` (what `format!("{}.{name}",
-/// table.qualified_name())` writes, without the formatting machinery: it
-/// runs once per relationship).
+/// The key `namespace.table.name` or `table.name`, for messages (resolving
+/// writes keys with [`write_key`]).
 fn key_of(table: &Table, name: &str) -> Arc<str> {
     let mut key = String::new();
     write_key(&mut key, table, name);
     key.into()
 }
 
-/// `table.name` (`namespace.table.name`) written into `out`, cleared first.
+/// `table.name` (`namespace.table.name`) written into `out`, cleared
+/// first: what `format!("{}.{name}", table.qualified_name())` writes,
+/// without the formatting machinery, as it runs once per relationship.
 fn write_key(out: &mut String, table: &Table, name: &str) {
     out.clear();
     if let Some(namespace) = table.namespace() {
