@@ -55,25 +55,30 @@ impl UsedNames {
         while table.column_id(name).is_some() {
             name.push('_');
         }
-        if self.contains(table.id(), name) {
+        // Each name is hashed once, for the lookup and the insert.
+        let mut hash = self.hash(table.id(), name);
+        if self.contains(hash, table.id(), name) {
             let base = std::mem::take(name);
             for n in 2usize.. {
                 let candidate = format!("{base}_{n}");
-                if !self.contains(table.id(), &candidate) && table.column_id(&candidate).is_none() {
+                hash = self.hash(table.id(), &candidate);
+                if !self.contains(hash, table.id(), &candidate)
+                    && table.column_id(&candidate).is_none()
+                {
                     *name = candidate;
                     break;
                 }
             }
         }
-        self.take(table.id(), name)
+        self.take(hash, table.id(), name)
     }
 
     fn hash(&self, table: TableId, name: &str) -> u64 {
         self.hasher.hash_one((table, name))
     }
 
-    fn contains(&self, table: TableId, name: &str) -> bool {
-        let hash = self.hash(table, name);
+    /// Whether `name`, hashing to `hash`, is taken on `table`.
+    fn contains(&self, hash: u64, table: TableId, name: &str) -> bool {
         self.taken
             .find(hash, |taken| self.is(taken, table, name))
             .is_some()
@@ -84,8 +89,8 @@ impl UsedNames {
         taken.table == table && taken.name(&self.text) == name
     }
 
-    /// Records `name` (not taken yet) on `table`.
-    fn take(&mut self, table: TableId, name: &str) -> Result<()> {
+    /// Records `name` (not taken yet, hashing to `hash`) on `table`.
+    fn take(&mut self, hash: u64, table: TableId, name: &str) -> Result<()> {
         let len = u32::try_from(name.len()).map_err(|_| {
             Error::invalid(format!(
                 "automap: the naming gave a relationship name of {} bytes; at most 4 GiB is supported",
@@ -98,7 +103,6 @@ impl UsedNames {
             start: self.text.len(),
         };
         self.text.push_str(name);
-        let hash = self.hash(table, name);
         let (text, hasher) = (&self.text, &self.hasher);
         self.taken
             .insert_unique(hash, taken, |t| hasher.hash_one((t.table, t.name(text))));
