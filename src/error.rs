@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::direction::{Direction, JoinSide};
+
 /// Result alias used throughout sqlrel.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -226,7 +228,7 @@ pub enum Error {
         /// The other side.
         other: String,
         /// The direction both have.
-        direction: crate::relationship::Direction,
+        direction: Direction,
     },
     /// `back_populates` names a relationship whose target is not this
     /// relationship's table.
@@ -312,24 +314,6 @@ impl fmt::Display for Position {
 
 fn at(position: &Option<Position>) -> String {
     position.map(|p| format!(" at {p}")).unwrap_or_default()
-}
-
-/// Which join condition of a relationship an error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JoinSide {
-    /// The primary join (parent to target, or parent to secondary).
-    Primary,
-    /// The secondary join (secondary to target).
-    Secondary,
-}
-
-impl fmt::Display for JoinSide {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            JoinSide::Primary => "primary",
-            JoinSide::Secondary => "secondary",
-        })
-    }
 }
 
 /// Coarse classification of an [`Error`], stable across releases; used as the

@@ -1,17 +1,31 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-pub mod automap;
-pub mod comparator;
+// Layers, bottom up.
+//
+// Shared vocabulary (leaves):
+pub mod dialect;
+pub mod direction;
 pub mod error;
-pub mod expr;
 mod intern;
-pub mod query;
+// 1. The catalog: tables, columns, keys; from DDL or a builder ...
+pub mod schema;
+// ... and read from a live database.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod reflect;
-pub mod registry;
+// 2. The annotated expression AST and the condition parser.
+pub mod expr;
+// 3. Declarations and their resolution into join conditions (SQLAlchemy's JoinCondition).
 pub mod relationship;
-pub mod schema;
+// 4. Configure: every declaration resolved once, backrefs, reverse properties.
+pub mod registry;
+// 5. Declarations derived from foreign keys, fed to the registry.
+pub mod automap;
+// 6. Relationship predicates as expressions.
+pub mod comparator;
+// 7. Statements, rendered per dialect.
+pub mod query;
+// 8. Front ends: relationship-aware SQL text.
 pub mod sql_text;
 
 pub use error::{Error, ErrorKind, Position, Result};

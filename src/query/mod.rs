@@ -7,11 +7,10 @@
 //! [`Expr::to_sea_query`] and [`Select::to_sea_query`] hand sqlrel's
 //! predicates to code that builds statements with sea-query.
 
-mod dialect;
 mod render;
 mod select;
 
-pub use dialect::Dialect;
+pub use crate::dialect::Dialect;
 pub use sea_query::Values;
 pub use select::{Join, JoinKind, Order, Select};
 

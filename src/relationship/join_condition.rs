@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use super::fk_join::{FkJoinError, fk_join};
 use super::{Direction, Pairs};
-use crate::error::{Error, JoinSide, Result};
+use crate::direction::JoinSide;
+use crate::error::{Error, Result};
 use crate::expr::{Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr};
 use crate::schema::{ColumnRef, Table};
 

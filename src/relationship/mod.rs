@@ -14,6 +14,7 @@ mod lazy;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+pub use crate::direction::{Direction, JoinSide};
 pub use config::{Backref, Condition, RelationshipConfig};
 pub use lazy::LazyClause;
 
@@ -30,40 +31,6 @@ pub(crate) type Pairs = SmallVec<[(ColumnRef, ColumnRef); 1]>;
 /// A relationship's `foreign_keys` or `remote_side`: nearly always one
 /// column (or none), kept inline for the same reason.
 pub(crate) type Columns = SmallVec<[ColumnRef; 1]>;
-
-/// Which side holds the foreign key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// The target rows refer to the parent (a collection, e.g. `users.addresses`).
-    OneToMany,
-    /// The parent row refers to the target (a scalar, e.g. `addresses.user`).
-    ManyToOne,
-    /// Parent and target are linked through a secondary (association) table.
-    ManyToMany,
-}
-
-impl Direction {
-    /// `one_to_many`, `many_to_one` or `many_to_many`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::OneToMany => "one_to_many",
-            Direction::ManyToOne => "many_to_one",
-            Direction::ManyToMany => "many_to_many",
-        }
-    }
-}
-
-impl fmt::Display for Direction {
-    /// SQLAlchemy's symbol names (`ONETOMANY`, ...), as its messages print
-    /// them.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Direction::OneToMany => "ONETOMANY",
-            Direction::ManyToOne => "MANYTOONE",
-            Direction::ManyToMany => "MANYTOMANY",
-        })
-    }
-}
 
 /// The parts only a many-to-many relationship has, boxed: a registry holds
 /// thousands of relationships, and most are not many-to-many (written

@@ -11,13 +11,14 @@ use sqlparser::ast::{
     self as sql, AlterTableOperation, ColumnOption, DataType, ObjectName, Statement,
     TableConstraint,
 };
-use sqlparser::dialect::{Dialect, GenericDialect};
+use sqlparser::dialect::{Dialect as ParserDialect, GenericDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
 use super::builder::{ForeignKeyDef, SchemaBuilder, TableBuilder, TableNames, qualify};
 use super::{Column, Schema, TableId};
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
 impl Schema {
@@ -49,7 +50,7 @@ impl Schema {
     /// e.g. `pg_dump --schema-only` output or MySQL's backtick-quoted names.
     ///
     /// ```
-    /// use sqlrel::query::Dialect;
+    /// use sqlrel::dialect::Dialect;
     /// use sqlrel::schema::Schema;
     ///
     /// let schema = Schema::from_ddl_for(
@@ -59,15 +60,8 @@ impl Schema {
     /// assert_eq!(schema.table("order")?.columns()[1].name(), "user");
     /// # Ok::<(), sqlrel::Error>(())
     /// ```
-    pub fn from_ddl_for(ddl: &str, dialect: crate::query::Dialect) -> Result<Schema> {
-        use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
-        match dialect {
-            crate::query::Dialect::Postgres => {
-                Self::from_ddl_with_dialect(ddl, &PostgreSqlDialect {})
-            }
-            crate::query::Dialect::MySql => Self::from_ddl_with_dialect(ddl, &MySqlDialect {}),
-            crate::query::Dialect::Sqlite => Self::from_ddl_with_dialect(ddl, &SQLiteDialect {}),
-        }
+    pub fn from_ddl_for(ddl: &str, dialect: Dialect) -> Result<Schema> {
+        Self::from_ddl_with_dialect(ddl, &*dialect.parser_dialect())
     }
 
     /// Builds a schema from DDL text parsed with the given sqlparser dialect
@@ -83,7 +77,7 @@ impl Schema {
     /// does not describe a valid table (unknown table or column, duplicate
     /// name, ...); then the checks of [`SchemaBuilder::build`] across
     /// tables. No schema is built.
-    pub fn from_ddl_with_dialect(ddl: &str, dialect: &dyn Dialect) -> Result<Schema> {
+    pub fn from_ddl_with_dialect(ddl: &str, dialect: &dyn ParserDialect) -> Result<Schema> {
         let syntax = |e: ParserError| Error::from_sql_parser("DDL", &e);
         let mut parser = Parser::new(dialect).try_with_sql(ddl).map_err(syntax)?;
         let mut builder = SchemaBuilder::new();

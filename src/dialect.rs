@@ -1,4 +1,6 @@
-//! The SQL dialects sqlrel renders.
+//! The SQL dialects sqlrel reads and writes: shared vocabulary of every
+//! layer (DDL parsing in `schema`, rendering in `query`, SQL text in
+//! `sql_text`), so it depends on nothing else in the crate.
 
 use std::fmt;
 
@@ -34,7 +36,7 @@ impl fmt::Display for Dialect {
 }
 
 impl std::str::FromStr for Dialect {
-    type Err = crate::Error;
+    type Err = crate::error::Error;
 
     /// Accepts `postgres`/`postgresql`/`pg`, `mysql`/`mariadb`, `sqlite`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -42,9 +44,21 @@ impl std::str::FromStr for Dialect {
             "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
             "mysql" | "mariadb" => Ok(Dialect::MySql),
             "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
-            _ => Err(crate::Error::invalid(format!(
+            _ => Err(crate::error::Error::invalid(format!(
                 "unknown dialect '{s}' (expected postgres, mysql or sqlite)"
             ))),
+        }
+    }
+}
+
+impl Dialect {
+    /// The sqlparser dialect that reads this dialect's SQL.
+    pub(crate) fn parser_dialect(self) -> Box<dyn sqlparser::dialect::Dialect> {
+        use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+        match self {
+            Dialect::Postgres => Box::new(PostgreSqlDialect {}),
+            Dialect::MySql => Box::new(MySqlDialect {}),
+            Dialect::Sqlite => Box::new(SQLiteDialect {}),
         }
     }
 }
