@@ -7,7 +7,6 @@
 pub mod dialect;
 pub mod direction;
 pub mod error;
-mod intern;
 // 1. The catalog: tables, columns, keys; from DDL or a builder ...
 pub mod schema;
 // ... and read from a live database.

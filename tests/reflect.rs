@@ -44,7 +44,7 @@ fn normalize_type(sql_type: &str) -> String {
     out
 }
 
-fn names(table: &Table, ids: &[ColumnId]) -> Vec<&'static str> {
+fn names<'t>(table: &'t Table, ids: &[ColumnId]) -> Vec<&'t str> {
     ids.iter()
         .map(|id| table.column(*id).expect("column of this table").name())
         .collect()

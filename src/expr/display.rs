@@ -270,7 +270,7 @@ impl<W: Write> Writer<'_, W> {
             Some(TableAlias::Named(n)) => self.ident(n),
             Some(TableAlias::Anonymous(id)) => {
                 let name = self.names.name(*id, table, |_| false);
-                self.ident(name)
+                self.ident(&name)
             }
         }
     }

@@ -214,9 +214,8 @@ pub struct Function {
 /// An alias of a table inside one statement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TableAlias {
-    /// An alias with a name chosen by the user (interned, see
-    /// [`TableAlias::named`]).
-    Named(&'static str),
+    /// An alias with a name chosen by the user.
+    Named(Arc<str>),
     /// An anonymous alias, numbered when a statement is rendered
     /// (`nodes_1`, `nodes_2`, ... in order of appearance).
     Anonymous(AnonymousId),
@@ -233,10 +232,9 @@ impl TableAlias {
         TableAlias::Anonymous(AnonymousId(NEXT.fetch_add(1, Ordering::Relaxed)))
     }
 
-    /// A named alias. Like table and column names, alias names are
-    /// interned for the life of the process.
+    /// A named alias.
     pub fn named(name: impl AsRef<str>) -> TableAlias {
-        TableAlias::Named(crate::intern::intern(name.as_ref()))
+        TableAlias::Named(name.as_ref().into())
     }
 }
 
@@ -261,16 +259,13 @@ pub(crate) fn anonymous_alias_name(table: &str, n: u32) -> String {
 /// Used by `Display` and by the renderer, so both number alike.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct AliasNamer {
-    assigned: Vec<(AnonymousId, &'static str)>,
+    assigned: Vec<(AnonymousId, Arc<str>)>,
 }
 
 impl AliasNamer {
     /// The name given to `id` so far, if any.
-    pub(crate) fn get(&self, id: AnonymousId) -> Option<&'static str> {
-        self.assigned
-            .iter()
-            .find(|(a, _)| *a == id)
-            .map(|(_, n)| *n)
+    pub(crate) fn get(&self, id: AnonymousId) -> Option<&Arc<str>> {
+        self.assigned.iter().find(|(a, _)| *a == id).map(|(_, n)| n)
     }
 
     /// The name of the anonymous alias `id` of `table`; a new name skips
@@ -280,18 +275,18 @@ impl AliasNamer {
         id: AnonymousId,
         table: &Table,
         taken: impl Fn(&str) -> bool,
-    ) -> &'static str {
+    ) -> Arc<str> {
         if let Some(name) = self.get(id) {
-            return name;
+            return Arc::clone(name);
         }
         let name = (1..)
             .map(|n| anonymous_alias_name(table.name(), n))
             .find(|candidate| {
-                !taken(candidate) && !self.assigned.iter().any(|(_, used)| used == candidate)
+                !taken(candidate) && !self.assigned.iter().any(|(_, used)| **used == **candidate)
             })
             .unwrap_or_default();
-        let name = crate::intern::intern(&name);
-        self.assigned.push((id, name));
+        let name: Arc<str> = name.into();
+        self.assigned.push((id, Arc::clone(&name)));
         name
     }
 }

@@ -2,6 +2,8 @@
 //! text. Anonymous aliases get their names here, in order of appearance,
 //! so the same statement always renders to the same bytes.
 
+use std::sync::Arc;
+
 use sea_query::{
     self as sq, BinOper, ColumnName, ColumnRef as SqColumnRef, DynIden, Func, Keyword, SchemaName,
     SelectStatement, SubQueryOper, SubQueryStatement, TableName, TableRef, UnOper,
@@ -56,10 +58,11 @@ fn render_error(message: impl Into<String>) -> Error {
     }
 }
 
-/// An interned name as a sea-query identifier: borrowed, not copied, and
-/// quoted (with escaping) by the builder.
-fn iden(name: &'static str) -> DynIden {
-    DynIden::from(name)
+/// A name as a sea-query identifier, quoted (with escaping) by the
+/// builder. sea-query identifiers own their text (or borrow it for
+/// `'static`), so the name is copied.
+fn iden(name: &str) -> DynIden {
+    DynIden::from(name.to_owned())
 }
 
 impl<'a> Renderer<'a> {
@@ -141,9 +144,9 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn alias_name(&mut self, id: AnonymousId, table: &Table) -> &'static str {
+    fn alias_name(&mut self, id: AnonymousId, table: &Table) -> Arc<str> {
         if let Some(name) = self.names.get(id) {
-            return name;
+            return Arc::clone(name);
         }
         self.reserved();
         let reserved = self.reserved.as_deref().unwrap_or_default();
@@ -204,7 +207,7 @@ impl<'a> Renderer<'a> {
                 }
                 iden(n)
             }
-            TableAlias::Anonymous(id) => iden(self.alias_name(*id, table)),
+            TableAlias::Anonymous(id) => iden(&self.alias_name(*id, table)),
         }
     }
 
@@ -316,7 +319,7 @@ impl<'a> Renderer<'a> {
                     return self.fail(render_error(format!("invalid function name {:?}", f.name)));
                 }
                 let args: Vec<sq::Expr> = f.args.iter().map(|x| self.expr(x)).collect();
-                sq::Expr::FunctionCall(Func::cust(iden(crate::intern::intern(&f.name))).args(args))
+                sq::Expr::FunctionCall(Func::cust(iden(&f.name)).args(args))
             }
             common => self.expr(common),
         }
@@ -382,7 +385,7 @@ impl<'a> Renderer<'a> {
         for (e, label) in &s.columns {
             let e = self.expr(e);
             match label {
-                Some(label) => stmt.expr_as(e, iden(checked(crate::intern::intern(label))?)),
+                Some(label) => stmt.expr_as(e, iden(checked(label)?)),
                 None => stmt.expr(e),
             };
         }
@@ -421,7 +424,7 @@ impl<'a> Renderer<'a> {
 
 /// A user-chosen alias or label: non-empty and without NUL, which no
 /// database accepts in an identifier.
-fn checked(name: &'static str) -> Result<&'static str> {
+fn checked(name: &str) -> Result<&str> {
     if name.is_empty() || name.contains('\0') {
         return Err(render_error(format!("invalid alias or label {name:?}")));
     }

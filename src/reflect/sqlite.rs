@@ -246,7 +246,7 @@ fn resolve<'a>(names: impl Iterator<Item = &'a str> + Clone, name: &str) -> Opti
         .or_else(|| names.into_iter().find(|n| n.eq_ignore_ascii_case(name)))
 }
 
-fn column_names(table: &RawTable) -> impl Iterator<Item = &'static str> + Clone + '_ {
+fn column_names(table: &RawTable) -> impl Iterator<Item = &str> + Clone + '_ {
     table.columns.iter().map(Column::name)
 }
 

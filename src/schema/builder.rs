@@ -197,7 +197,7 @@ impl TableBuilder {
     fn column_id(&self, column: &str) -> Result<ColumnId> {
         self.columns
             .iter()
-            .position(|c| c.name == column)
+            .position(|c| *c.name == *column)
             .map(|i| ColumnId(i as u32))
             .ok_or_else(|| Error::UnknownColumn {
                 table: self.qualified_name(),
@@ -284,7 +284,7 @@ impl SchemaBuilder {
                 })?;
             }
             for c in &t.columns {
-                check_identifier(c.name, || {
+                check_identifier(&c.name, || {
                     format!("a column of table '{}'", t.qualified_name())
                 })?;
             }
@@ -308,7 +308,7 @@ impl SchemaBuilder {
             if columns[..i].iter().any(|prev| prev.name == c.name) {
                 return Err(Error::DuplicateColumn {
                     table: def.qualified_name(),
-                    column: c.name.to_owned(),
+                    column: c.name.to_string(),
                 });
             }
         }
@@ -341,14 +341,14 @@ impl SchemaBuilder {
         let plain_column_names = plain_name && columns.iter().all(|c| !c.name.contains('.'));
         Ok(Table {
             id,
-            namespace: def.namespace.as_deref().map(crate::intern::intern),
-            name: crate::intern::intern(&def.name),
+            namespace: def.namespace.as_deref().map(Arc::from),
+            name: Arc::from(def.name.as_str()),
             primary_key,
             foreign_keys,
             unique,
             plain_name,
             plain_column_names,
-            column_names: ColumnNames::of(columns.iter().map(|c| c.name)),
+            column_names: ColumnNames::of(columns.iter().map(|c| &*c.name)),
             columns,
         })
     }

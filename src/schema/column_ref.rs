@@ -68,8 +68,8 @@ impl ColumnRef {
     }
 
     /// The column name.
-    pub fn name(&self) -> &'static str {
-        self.column().name
+    pub fn name(&self) -> &str {
+        &self.column().name
     }
 
     /// Whether the column references `other` through a foreign key of its

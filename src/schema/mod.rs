@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 pub struct Schema {
     tables: Vec<Arc<Table>>,
     /// The tables by name, for [`table`](Self::table).
-    names: TableNames<&'static str>,
+    names: TableNames<Arc<str>>,
     /// Foreign keys of all tables, counted while the tables are built.
     foreign_keys: usize,
     /// Each table's [`TableShape`], by table index: a pass over every table
@@ -49,7 +49,11 @@ impl Schema {
     }
 
     pub(crate) fn from_parts(tables: Vec<Arc<Table>>) -> Self {
-        let names = TableNames::from_entries(tables.iter().map(|t| (t.namespace(), t.name())));
+        let names = TableNames::from_entries(
+            tables
+                .iter()
+                .map(|t| (t.namespace.clone(), Arc::clone(&t.name))),
+        );
         let foreign_keys = tables.iter().map(|t| t.foreign_keys.len()).sum();
         let shapes = tables.iter().map(|t| TableShape::of(t)).collect();
         Schema {

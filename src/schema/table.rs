@@ -1,6 +1,7 @@
 //! Tables, columns and constraints of a built [`Schema`](super::Schema).
 
 use std::fmt;
+use std::sync::Arc;
 
 use smallvec::SmallVec;
 
@@ -29,7 +30,7 @@ impl ColumnId {
 /// A column: name, SQL type as written, nullability.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
-    pub(crate) name: &'static str,
+    pub(crate) name: Arc<str>,
     pub(crate) sql_type: String,
     pub(crate) nullable: bool,
 }
@@ -38,7 +39,7 @@ impl Column {
     /// A nullable column of the given SQL type (`"INTEGER"`, `"VARCHAR(50)"`).
     pub fn new(name: impl AsRef<str>, sql_type: impl Into<String>) -> Self {
         Column {
-            name: crate::intern::intern(name.as_ref()),
+            name: name.as_ref().into(),
             sql_type: sql_type.into(),
             nullable: true,
         }
@@ -51,8 +52,8 @@ impl Column {
     }
 
     /// The column name.
-    pub fn name(&self) -> &'static str {
-        self.name
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The SQL type as written (may be empty for SQLite's untyped columns).
@@ -177,8 +178,8 @@ impl TableShape {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub(crate) id: TableId,
-    pub(crate) namespace: Option<&'static str>,
-    pub(crate) name: &'static str,
+    pub(crate) namespace: Option<Arc<str>>,
+    pub(crate) name: Arc<str>,
     pub(crate) columns: Vec<Column>,
     pub(crate) primary_key: KeyColumns,
     pub(crate) foreign_keys: Vec<ForeignKey>,
@@ -238,13 +239,13 @@ impl Table {
     }
 
     /// The table name without namespace.
-    pub fn name(&self) -> &'static str {
-        self.name
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The namespace (SQL schema), e.g. `public`, when one was given.
-    pub fn namespace(&self) -> Option<&'static str> {
-        self.namespace
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
     }
 
     /// `namespace.name`, or just `name`.
@@ -272,7 +273,7 @@ impl Table {
         }
         self.columns
             .iter()
-            .position(|c| c.name == name)
+            .position(|c| *c.name == *name)
             .map(|i| ColumnId(i as u32))
     }
 
@@ -298,9 +299,9 @@ pub struct QualifiedName<'a>(&'a Table);
 
 impl fmt::Display for QualifiedName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.namespace {
+        match &self.0.namespace {
             Some(ns) => write!(f, "{ns}.{}", self.0.name),
-            None => f.write_str(self.0.name),
+            None => f.write_str(&self.0.name),
         }
     }
 }
