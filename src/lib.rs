@@ -1,7 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-// Layers, bottom up.
+// Layers, bottom up: each module uses only those above it in this list.
+// `docs/architecture.md` explains the map.
 //
 // Shared vocabulary (leaves):
 pub mod dialect;
@@ -24,7 +25,8 @@ pub mod automap;
 pub mod comparator;
 // 7. Statements, rendered per dialect.
 pub mod query;
-// 8. Front ends: relationship-aware SQL text.
+// 8. Front ends: relationship-aware SQL text, the relationship file.
+pub mod relationship_file;
 pub mod sql_text;
 
 pub use error::{Error, ErrorKind, Position, Result};

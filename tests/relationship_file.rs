@@ -1,4 +1,4 @@
-//! The TOML relationship file (`sqlrel::relationship::file`): every key of
+//! The TOML relationship file (`sqlrel::relationship_file`): every key of
 //! the format, namespaced and keyword names, parity with the Rust builder,
 //! every error with its kind, context and position, writing and reading
 //! back, and no panics on arbitrary or mutated text.
@@ -7,7 +7,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use sqlrel::expr::{Expr, foreign};
 use sqlrel::registry::Registry;
-use sqlrel::relationship::{Backref, Direction, Relationship, RelationshipConfig, file};
+use sqlrel::relationship::{Backref, Direction, Relationship, RelationshipConfig};
+use sqlrel::relationship_file as file;
 use sqlrel::schema::{ColumnRef, Schema};
 use sqlrel::{Error, ErrorKind, Position};
 
@@ -116,7 +117,7 @@ fn file_parse(e: &Error) -> (&str, Option<(u64, u64)>) {
             message,
             position,
         } => {
-            assert_eq!(what, file::WHAT);
+            assert_eq!(what, "relationship file");
             (message, position.map(|p| (p.line, p.column)))
         }
         other => panic!("expected a Parse error, got {other:?}"),
@@ -1479,7 +1480,7 @@ fn check(
         position: Some(p),
         ..
     } = e.root()
-        && what == file::WHAT
+        && what == "relationship file"
     {
         let lines: Vec<&str> = text.split('\n').collect();
         prop_assert!(p.line >= 1 && p.line as usize <= lines.len(), "{:?}", p);

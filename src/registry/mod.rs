@@ -28,27 +28,29 @@
 //! ```
 
 mod configure;
+pub(crate) mod declaration;
+mod index;
+mod process;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::automap::{AutomapNaming, Declaration, Naming};
 use crate::error::{Error, Result};
 use crate::relationship::{Relationship, RelationshipConfig};
 use crate::schema::{Schema, TableId};
-
-/// How many declarations automap hands to configure at a time when nothing
-/// is declared (see `configure::automap_only`): small enough that a
-/// batch's tables, declarations and relationships are still in cache when
-/// the next step reads them, large enough that batching costs nothing.
-const AUTOMAP_BATCH: usize = 256;
+use configure::Configuring;
+use declaration::{Declaration, Generator, SharedGenerator};
+use index::NameIndex;
 
 /// Collects relationship declarations for one schema.
+///
+/// [`automap`](Self::automap) and [`automap_with`](Self::automap_with)
+/// are defined by the [`automap`](crate::automap) layer, which builds on
+/// this one.
 #[derive(Debug, Clone)]
 pub struct RegistryBuilder {
     schema: Arc<Schema>,
     configs: Vec<RelationshipConfig>,
-    automap: Option<AutomapNaming>,
+    generator: Option<SharedGenerator>,
 }
 
 impl RegistryBuilder {
@@ -70,17 +72,9 @@ impl RegistryBuilder {
         &self.configs
     }
 
-    /// Also generates relationships from the schema's foreign keys, with
-    /// SQLAlchemy's default names (see [`crate::automap`]). Declared
-    /// relationships win: a generated relationship whose name a declared
-    /// relationship or backref already uses on its table is skipped.
-    pub fn automap(self) -> Self {
-        self.automap_with(crate::automap::DefaultNaming)
-    }
-
-    /// Like [`automap`](Self::automap), with names chosen by `naming`.
-    pub fn automap_with(mut self, naming: impl Naming + Send + Sync + 'static) -> Self {
-        self.automap = Some(AutomapNaming(Arc::new(naming)));
+    /// Has `generator` add its declarations at configure.
+    pub(crate) fn generated_by(mut self, generator: impl Generator + 'static) -> Self {
+        self.generator = Some(SharedGenerator(Arc::new(generator)));
         self
     }
 
@@ -88,29 +82,64 @@ impl RegistryBuilder {
     /// order, the generated ones (see [`automap`](Self::automap)) after
     /// the declared ones. The first failure is returned and no registry is
     /// built.
+    ///
+    /// # Errors
+    ///
+    /// The first problem met, in this order: automap's own errors; a
+    /// declaration's arguments ([`Error::UnknownTable`],
+    /// [`Error::UnknownColumn`], [`Error::Parse`] of a condition,
+    /// [`Error::BackrefWithBackPopulates`], [`Error::BackrefExists`],
+    /// [`Error::SecondaryJoinWithoutSecondary`], a name declared twice);
+    /// then the join-condition errors SQLAlchemy raises
+    /// ([`Error::NoForeignKeys`], [`Error::AmbiguousForeignKeys`],
+    /// [`Error::NoForeignColumns`], [`Error::AmbiguousDirection`], ...) and
+    /// the `back_populates` checks ([`Error::BackPopulatesMissing`],
+    /// [`Error::BackPopulatesMismatch`], [`Error::SameDirection`]), each
+    /// naming its relationship.
     pub fn configure(self) -> Result<Registry> {
-        let (relationships, names) = match &self.automap {
-            Some(naming) if self.configs.is_empty() => {
-                configure::automap_only(&self.schema, &*naming.0, AUTOMAP_BATCH)?
+        let schema = &*self.schema;
+        let configured = match &self.generator {
+            None => {
+                let mut configuring = Configuring::new(schema, self.configs.len() * 2);
+                configuring.add(declared(self.configs));
+                configuring.finish()?
             }
-            Some(naming) => configure::configure(
-                &self.schema,
-                crate::automap::declarations(&self.schema, &*naming.0, &self.configs)?,
-            )?,
-            None => configure::configure(
-                &self.schema,
-                self.configs
-                    .into_iter()
-                    .map(|config| Declaration::Declared(Box::new(config)))
-                    .collect(),
-            )?,
+            Some(generator) => {
+                // Two relationships per foreign key (an association table's
+                // two keys make two): an upper bound for what is generated.
+                let capacity = 2 * (self.configs.len() + schema.foreign_key_count());
+                let mut configuring = Configuring::new(schema, capacity);
+                generator
+                    .0
+                    .generate(schema, self.configs, &mut |batch| configuring.add(batch))?;
+                configuring.finish()?
+            }
         };
         Ok(Registry {
             schema: self.schema,
-            relationships,
-            index: names.into_inner(),
+            relationships: configured.relationships,
+            index: configured.index,
         })
     }
+}
+
+/// Declarations the user wrote, as configure takes them.
+pub(crate) fn declared(configs: Vec<RelationshipConfig>) -> Vec<Declaration> {
+    configs
+        .into_iter()
+        .map(|config| Declaration::Declared(Box::new(config)))
+        .collect()
+}
+
+/// Runs the checks configure makes on `configs` before it resolves any
+/// join condition (names, conditions, argument combinations; see
+/// [`RegistryBuilder::configure`]); the first failure with the position of
+/// its declaration.
+pub(crate) fn check_declarations(
+    schema: &Schema,
+    configs: &[RelationshipConfig],
+) -> std::result::Result<(), (usize, Error)> {
+    process::check(schema, configs)
 }
 
 /// Configured relationships of a schema; immutable and shareable across
@@ -119,8 +148,8 @@ impl RegistryBuilder {
 pub struct Registry {
     schema: Arc<Schema>,
     relationships: Vec<Relationship>,
-    /// Relationship positions by parent table index and name.
-    index: Vec<HashMap<Arc<str>, configure::Slot>>,
+    /// Relationship positions by parent table and name.
+    index: NameIndex,
 }
 
 impl Registry {
@@ -129,7 +158,7 @@ impl Registry {
         RegistryBuilder {
             schema: schema.into(),
             configs: Vec::new(),
-            automap: None,
+            generator: None,
         }
     }
 
@@ -153,12 +182,7 @@ impl Registry {
         table: &str,
     ) -> Result<impl Iterator<Item = &'r Relationship> + use<'r>> {
         let id = self.schema.table(table)?.id();
-        let mut positions: Vec<usize> = self
-            .index
-            .get(id.index())
-            .into_iter()
-            .flat_map(|names| names.values().filter_map(|slot| slot.done()))
-            .collect();
+        let mut positions: Vec<usize> = self.index.configured_on(id).collect();
         positions.sort_unstable();
         Ok(positions
             .into_iter()
@@ -188,9 +212,15 @@ impl Registry {
         }
     }
 
+    /// Every index entry, sorted, for tests comparing two registries.
+    #[cfg(test)]
+    pub(crate) fn index_sorted(&self) -> Vec<(usize, Arc<str>, index::Entry)> {
+        self.index.sorted()
+    }
+
     /// The relationship `name` of the table with id `table`.
     pub fn get(&self, table: TableId, name: &str) -> Option<&Relationship> {
-        let i = self.index.get(table.index())?.get(name)?.done()?;
+        let i = self.index.get(table, name)?.configured?;
         self.relationships.get(i)
     }
 }

@@ -1,10 +1,13 @@
-//! Joining two tables along their foreign keys (SQLAlchemy's
-//! `join_condition`): used when a relationship gives no explicit join.
+//! Joins along foreign keys: the one place that writes a foreign key's
+//! column pairs as a join condition. [`fk_join`] finds the constraint
+//! linking two tables (SQLAlchemy's `join_condition`), for relationships
+//! that give no explicit join; [`constraint_join`] writes the join of a
+//! given constraint, for automap.
 
 use std::sync::Arc;
 
 use crate::expr::Expr;
-use crate::schema::{ColumnId, ColumnRef, Table};
+use crate::schema::{ColumnId, ColumnRef, ForeignKey, Table};
 
 /// Why no join could be derived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +47,29 @@ pub(crate) fn fk_join(
         trim(&mut found, consider)?;
     }
     let first = found.into_iter().next().ok_or(FkJoinError::NoForeignKeys)?;
-    Ok(Expr::all(first.pairs.into_iter().map(
-        |(referenced, referencing)| Expr::col(referenced).eq(Expr::col(referencing)),
-    )))
+    Ok(equate(first.pairs))
+}
+
+/// `referenced = referencing [AND ...]` over every column pair of `fk`, a
+/// foreign key of `table` referring to `referred` (SQLAlchemy's
+/// `and_(fk.column == fk.parent ...)`).
+pub(crate) fn constraint_join(table: &Arc<Table>, fk: &ForeignKey, referred: &Arc<Table>) -> Expr {
+    equate(fk.pairs().map(|(referencing, referenced)| {
+        (
+            ColumnRef::new(Arc::clone(referred), referenced),
+            ColumnRef::new(Arc::clone(table), referencing),
+        )
+    }))
+}
+
+/// The conjunction of `referenced = referencing` over `pairs` (a single
+/// comparison for a single pair).
+fn equate(pairs: impl IntoIterator<Item = (ColumnRef, ColumnRef)>) -> Expr {
+    Expr::all(
+        pairs
+            .into_iter()
+            .map(|(referenced, referencing)| Expr::col(referenced).eq(Expr::col(referencing))),
+    )
 }
 
 /// Adds the foreign keys of `owner` that point at `target`, one candidate per

@@ -6,8 +6,7 @@
 //! `JoinCondition` step by step (see `join_condition.rs`).
 
 mod config;
-pub mod file;
-mod fk_join;
+pub(crate) mod fk_join;
 pub(crate) mod join_condition;
 mod lazy;
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use sqlrel::query::Dialect;
 use sqlrel::registry::Registry;
-use sqlrel::relationship::file;
+use sqlrel::relationship_file as file;
 use sqlrel::schema::Schema;
 
 use crate::Failure;

@@ -1,4 +1,7 @@
-//! The declarative relationship file: relationships written in TOML.
+//! The relationship file: relationship declarations written in TOML, read
+//! and checked against a schema with the registry's own checks (a front
+//! end, like [`sql_text`](crate::sql_text)). The format is specified in
+//! `docs/relationship-file.md`.
 //!
 //! ```toml
 //! [[relationship]]
@@ -30,7 +33,7 @@
 //! Column references in `foreign_keys`, `remote_side` and `order_by` are
 //! `table.column` (`namespace.table.column` for namespaced tables), written
 //! plainly even when a name is an SQL keyword (`order.id`). Join conditions
-//! are SQL text, parsed by [`parse_condition`], so a keyword used as a name
+//! are SQL text, parsed by [`parse_condition`](crate::expr::parse_condition), so a keyword used as a name
 //! is quoted there (`"order".user_id`); TOML literal strings
 //! (`'users.id = "order".user_id'`) save escaping the quotes.
 //!
@@ -66,7 +69,8 @@
 //!
 //! ```
 //! use sqlrel::registry::Registry;
-//! use sqlrel::relationship::{Direction, file};
+//! use sqlrel::relationship::Direction;
+//! use sqlrel::relationship_file;
 //! use sqlrel::schema::Schema;
 //!
 //! let schema = Schema::from_ddl(
@@ -92,7 +96,7 @@
 //!     target = "nodes"
 //!     backref = { name = "parent", remote_side = ["nodes.id"] }
 //! "#;
-//! let configs = file::load(text, &schema)?;
+//! let configs = relationship_file::load(text, &schema)?;
 //! assert_eq!(configs.len(), 2);
 //!
 //! let mut builder = Registry::builder(schema);
@@ -105,7 +109,7 @@
 //! assert_eq!(registry.relationship("nodes.parent")?.direction(), Direction::ManyToOne);
 //!
 //! // Mistakes are reported with the entry they are in.
-//! let err = file::load(
+//! let err = relationship_file::load(
 //!     "[[relationship]]\ntable = \"users\"\nname = \"addresses\"\ntarget = \"adresses\"\n",
 //!     registry.schema(),
 //! )
@@ -126,13 +130,13 @@ use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::{Backref, Condition, RelationshipConfig};
 use crate::error::{Error, Position, Result};
-use crate::expr::parse_condition;
+use crate::registry::check_declarations;
+use crate::relationship::{Backref, Condition, RelationshipConfig};
 use crate::schema::Schema;
 
 /// `what` of the [`Error::Parse`] errors this module returns.
-pub const WHAT: &str = "relationship file";
+const WHAT: &str = "relationship file";
 
 /// The key holding the entries.
 const ENTRY_KEY: &str = "relationship";
@@ -143,9 +147,10 @@ const ENTRY_KEY: &str = "relationship";
 /// An empty file (or one with only comments) holds no relationships.
 ///
 /// ```
-/// use sqlrel::relationship::{Backref, RelationshipConfig, file};
+/// use sqlrel::relationship::{Backref, RelationshipConfig};
+/// use sqlrel::relationship_file;
 ///
-/// let configs = file::parse(
+/// let configs = relationship_file::parse(
 ///     r#"
 ///     [[relationship]]
 ///     table = "nodes"
@@ -221,15 +226,13 @@ pub fn parse(text: &str) -> Result<Vec<RelationshipConfig>> {
 /// direction, `back_populates` partners) is left to
 /// [`configure`](crate::registry::RegistryBuilder::configure).
 pub fn validate(configs: &[RelationshipConfig], schema: &Schema) -> Result<()> {
-    for (i, config) in configs.iter().enumerate() {
-        validate_one(schema, config, &configs[..i], configs).map_err(|e| {
-            e.context_for(
-                entry_label(i, Some(&config.table), Some(&config.name)),
-                config.key(),
-            )
-        })?;
-    }
-    Ok(())
+    check_declarations(schema, configs).map_err(|(i, e)| {
+        let config = &configs[i];
+        e.context_for(
+            entry_label(i, Some(&config.table), Some(&config.name)),
+            config.key(),
+        )
+    })
 }
 
 /// [`parse`] then [`validate`]: the relationships of a file, checked against
@@ -253,15 +256,16 @@ pub fn load(text: &str, schema: &Schema) -> Result<Vec<RelationshipConfig>> {
 /// the `foreign()` / `remote()` marks.
 ///
 /// ```
-/// use sqlrel::relationship::{RelationshipConfig, file};
+/// use sqlrel::relationship::RelationshipConfig;
+/// use sqlrel::relationship_file;
 ///
 /// let configs = [RelationshipConfig::new("users", "addresses", "addresses").backref("user")];
-/// let text = file::to_toml(&configs)?;
+/// let text = relationship_file::to_toml(&configs)?;
 /// assert_eq!(
 ///     text,
 ///     "[[relationship]]\ntable = \"users\"\nname = \"addresses\"\ntarget = \"addresses\"\nbackref = \"user\"\n"
 /// );
-/// assert_eq!(file::parse(&text)?, configs);
+/// assert_eq!(relationship_file::parse(&text)?, configs);
 /// # Ok::<(), sqlrel::Error>(())
 /// ```
 pub fn to_toml(configs: &[RelationshipConfig]) -> Result<String> {
@@ -521,86 +525,6 @@ fn position_at(text: &str, offset: usize) -> Position {
         line: before.matches('\n').count() as u64 + 1,
         column: before[line_start..].chars().count() as u64 + 1,
     }
-}
-
-// ---------------------------------------------------------------------------
-// Validation
-// ---------------------------------------------------------------------------
-
-fn validate_one(
-    schema: &Schema,
-    config: &RelationshipConfig,
-    earlier: &[RelationshipConfig],
-    all: &[RelationshipConfig],
-) -> Result<()> {
-    let parent = schema.table(&config.table)?;
-    let key = format!("{}.{}", parent.qualified_name(), config.name);
-    if config.backref.is_some() && config.back_populates.is_some() {
-        return Err(Error::BackrefWithBackPopulates { relationship: key });
-    }
-    let declared_on = |table: &str, name: &str, configs: &[RelationshipConfig]| {
-        schema.table(table).is_ok_and(|t| {
-            configs
-                .iter()
-                .any(|c| c.name == name && schema.table(&c.table).is_ok_and(|p| p.id() == t.id()))
-        })
-    };
-    if declared_on(&config.table, &config.name, earlier) {
-        return Err(Error::invalid(format!(
-            "relationship '{key}' is declared twice"
-        )));
-    }
-    let target = schema.table(&config.target)?;
-    if let Some(secondary) = &config.secondary {
-        schema.table(secondary)?;
-    }
-    condition(schema, config.primaryjoin.as_ref())?;
-    condition(schema, config.secondaryjoin.as_ref())?;
-    if config.secondaryjoin.is_some() && config.secondary.is_none() {
-        return Err(Error::SecondaryJoinWithoutSecondary { relationship: key });
-    }
-    columns(schema, &config.foreign_keys)?;
-    columns(schema, &config.remote_side)?;
-    columns(schema, &config.order_by)?;
-    let Some(backref) = &config.backref else {
-        return Ok(());
-    };
-    let backref_elsewhere = earlier.iter().any(|c| {
-        c.backref.as_ref().is_some_and(|b| b.name == backref.name)
-            && schema.table(&c.target).is_ok_and(|t| t.id() == target.id())
-    });
-    if target.column_id(&backref.name).is_some()
-        || declared_on(&config.target, &backref.name, all)
-        || backref_elsewhere
-    {
-        return Err(Error::BackrefExists {
-            backref: backref.name.clone(),
-            relationship: key,
-            table: target.qualified_name().to_string(),
-        });
-    }
-    condition(schema, backref.primaryjoin.as_ref())?;
-    condition(schema, backref.secondaryjoin.as_ref())?;
-    if backref.secondaryjoin.is_some() && config.secondary.is_none() {
-        return Err(Error::BackrefSecondaryJoin { relationship: key });
-    }
-    if let Some(foreign_keys) = &backref.foreign_keys {
-        columns(schema, foreign_keys)?;
-    }
-    columns(schema, &backref.remote_side)?;
-    columns(schema, &backref.order_by)?;
-    Ok(())
-}
-
-fn condition(schema: &Schema, condition: Option<&Condition>) -> Result<()> {
-    match condition {
-        Some(Condition::Text(text)) => parse_condition(text, schema).map(drop),
-        Some(Condition::Expr(_)) | None => Ok(()),
-    }
-}
-
-fn columns(schema: &Schema, names: &[String]) -> Result<()> {
-    names.iter().try_for_each(|n| schema.column(n).map(drop))
 }
 
 // ---------------------------------------------------------------------------
