@@ -41,6 +41,51 @@
 //! );
 //! # Ok::<(), sqlrel::Error>(())
 //! ```
+//!
+//! The methods are on [`Comparator`] and, for the parent read from its own
+//! table, directly on [`Relationship`]. Their results are plain [`Expr`]s:
+//! combine them with [`Expr::and`], [`Expr::or`] and [`Expr::not`], and
+//! render them with [`Select`](crate::query::Select).
+//!
+//! # Schemas in the examples
+//!
+//! The method examples hide their setup; it is one of these three schemas:
+//!
+//! ```
+//! use sqlrel::registry::Registry;
+//! use sqlrel::relationship::{Backref, RelationshipConfig};
+//! use sqlrel::schema::Schema;
+//!
+//! // One-to-many `users.addresses`, many-to-one backref `addresses.user`.
+//! let users = Registry::builder(Schema::from_ddl(
+//!     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+//!      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+//! )?)
+//! .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+//! .configure()?;
+//!
+//! // Self-referential: `nodes.children` and its backref `nodes.parent`.
+//! let nodes = Registry::builder(Schema::from_ddl(
+//!     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id), name TEXT);",
+//! )?)
+//! .relationship(
+//!     RelationshipConfig::new("nodes", "children", "nodes")
+//!         .backref(Backref::new("parent").remote_side(["nodes.id"])),
+//! )
+//! .configure()?;
+//!
+//! // Many-to-many `posts.tags` through `post_tags`, backref `tags.posts`.
+//! let posts = Registry::builder(Schema::from_ddl(
+//!     "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);
+//!      CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
+//!      CREATE TABLE post_tags (post_id INTEGER REFERENCES posts(id), tag_id INTEGER REFERENCES tags(id),
+//!                              PRIMARY KEY (post_id, tag_id));",
+//! )?)
+//! .relationship(RelationshipConfig::new("posts", "tags", "tags").secondary("post_tags").backref("posts"))
+//! .configure()?;
+//! # let _ = (users, nodes, posts);
+//! # Ok::<(), sqlrel::Error>(())
+//! ```
 
 mod row;
 
@@ -55,6 +100,14 @@ use crate::schema::ColumnRef;
 
 /// Builds predicates for one relationship, optionally read from an aliased
 /// parent.
+///
+/// Made by [`Relationship::comparator`]; the methods of the same names on
+/// [`Relationship`] are shorthands for a comparator without alias.
+///
+/// The method examples render each predicate in a
+/// [`Select`](crate::query::Select) for the three dialects; their hidden
+/// setup is one of the schemas of the
+/// [module documentation](self#schemas-in-the-examples).
 #[derive(Debug, Clone)]
 pub struct Comparator<'r> {
     rel: &'r Relationship,
@@ -63,7 +116,26 @@ pub struct Comparator<'r> {
 
 impl Relationship {
     /// A comparator for this relationship, with the parent read from its
-    /// own table.
+    /// own table. The predicate methods of [`Relationship`] are shorthands for
+    /// this; call it directly to go on with [`Comparator::of_alias`].
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// let addresses = registry.relationship("users.addresses")?;
+    /// let comparator = addresses.comparator();
+    /// assert_eq!(comparator.relationship().key(), "users.addresses");
+    /// assert_eq!(comparator.any(None)?, addresses.any(None)?);
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
     pub fn comparator(&self) -> Comparator<'_> {
         Comparator {
             rel: self,
@@ -71,47 +143,131 @@ impl Relationship {
         }
     }
 
-    /// See [`Comparator::any`].
+    /// Collections: parents with at least one related row matching `criterion`.
+    ///
+    /// Shorthand for `self.comparator().any(..)`; see
+    /// [`Comparator::any`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the relationship is a scalar
+    /// ([`Relationship::uselist`] is false: many-to-one, one-to-one): use
+    /// [`has`](Self::has) there.
     pub fn any(&self, criterion: impl Into<Option<Expr>>) -> Result<Expr> {
         self.comparator().any(criterion)
     }
 
-    /// See [`Comparator::has`].
+    /// Scalars: parents whose related row exists and matches `criterion`.
+    ///
+    /// Shorthand for `self.comparator().has(..)`; see
+    /// [`Comparator::has`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the relationship is a collection: use
+    /// [`any`](Self::any) there.
     pub fn has(&self, criterion: impl Into<Option<Expr>>) -> Result<Expr> {
         self.comparator().has(criterion)
     }
 
-    /// See [`Comparator::contains`].
+    /// Collections: parents related to `row`.
+    ///
+    /// Shorthand for `self.comparator().contains(..)`; see
+    /// [`Comparator::contains`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`] when the relationship is a scalar: use
+    ///   [`eq`](Self::eq) there.
+    /// - [`Error::MissingValue`] when `row` has no value for a column the
+    ///   comparison needs (for one-to-many the target's foreign-key columns, for
+    ///   many-to-many the target's columns the association table refers to).
     pub fn contains(&self, row: &Row) -> Result<Expr> {
         self.comparator().contains(row)
     }
 
-    /// See [`Comparator::eq`].
+    /// Scalars: parents whose related row is `row`.
+    ///
+    /// Shorthand for `self.comparator().eq(..)`; see
+    /// [`Comparator::eq`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`] when the relationship is a collection: use
+    ///   [`contains`](Self::contains) there.
+    /// - [`Error::MissingValue`] when `row` has no value for a column the
+    ///   comparison needs (for many-to-one the target's referenced key columns).
     pub fn eq(&self, row: &Row) -> Result<Expr> {
         self.comparator().eq(row)
     }
 
-    /// See [`Comparator::ne`].
+    /// Scalars: parents whose related row is not `row`.
+    ///
+    /// Shorthand for `self.comparator().ne(..)`; see
+    /// [`Comparator::ne`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`] when the relationship is a collection.
+    /// - [`Error::MissingValue`] when `row` has no value for a column the
+    ///   comparison needs (the target's referenced key columns, or its primary
+    ///   key for the `NOT EXISTS` form).
+    /// - [`Error::InvalidArgument`] when the `NOT EXISTS` form is needed (any
+    ///   relationship other than a many-to-one on the target's primary key) and
+    ///   the target table has no primary key.
     pub fn ne(&self, row: &Row) -> Result<Expr> {
         self.comparator().ne(row)
     }
 
-    /// See [`Comparator::is_none`].
+    /// Parents without related rows.
+    ///
+    /// Shorthand for `self.comparator().is_none()`; see
+    /// [`Comparator::is_none`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// Never fails; it returns a `Result` like the other predicates.
     pub fn is_none(&self) -> Result<Expr> {
         self.comparator().is_none()
     }
 
-    /// See [`Comparator::is_not_none`].
+    /// Parents with related rows.
+    ///
+    /// Shorthand for `self.comparator().is_not_none()`; see
+    /// [`Comparator::is_not_none`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// Never fails; it returns a `Result` like the other predicates.
     pub fn is_not_none(&self) -> Result<Expr> {
         self.comparator().is_not_none()
     }
 
-    /// See [`Comparator::with_parent`].
+    /// Target rows belonging to the parent `parent` (the lazy-load clause).
+    ///
+    /// Shorthand for `self.comparator().with_parent(..)`; see
+    /// [`Comparator::with_parent`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingValue`] when `parent` has no value for one of the
+    /// parent's columns in the join condition (`id` for `users.addresses`,
+    /// `user_id` for `addresses.user`).
     pub fn with_parent(&self, parent: &Row) -> Result<Expr> {
         self.comparator().with_parent(parent)
     }
 
-    /// See [`Comparator::with_parent_aliased`].
+    /// [`with_parent`](Self::with_parent) for a statement that reads the
+    /// target through `target`.
+    ///
+    /// Shorthand for `self.comparator().with_parent_aliased(..)`; see
+    /// [`Comparator::with_parent_aliased`] for the SQL it produces.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingValue`] when `parent` has no value for one of the
+    /// parent's columns in the join condition (`id` for `users.addresses`,
+    /// `user_id` for `addresses.user`).
     pub fn with_parent_aliased(&self, parent: &Row, target: TableAlias) -> Result<Expr> {
         self.comparator().with_parent_aliased(parent, target)
     }
@@ -119,13 +275,74 @@ impl Relationship {
 
 impl<'r> Comparator<'r> {
     /// Reads the parent through `alias` (e.g. when the enclosing query
-    /// selects from `users AS u`).
+    /// selects from `users AS u`). The parent's columns in the join
+    /// condition are read through the alias, and so are those in a criterion
+    /// given to [`any`](Self::any) or [`has`](Self::has), except on a
+    /// self-referential relationship: there the criterion's columns are the
+    /// target's, and the target is read from the table itself instead of an
+    /// anonymous alias.
+    ///
+    /// Users with an address at example.com, from `users AS u`:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// use sqlrel::expr::{FromItem, TableAlias};
+    ///
+    /// let s = registry.schema();
+    /// let u = FromItem::aliased(s.table("users")?.clone(), TableAlias::named("u"));
+    /// let with_example_address = registry
+    ///     .relationship("users.addresses")?
+    ///     .comparator()
+    ///     .of_alias(TableAlias::named("u"))
+    ///     .any(s.col("addresses.email")?.like("%@example.com"))?;
+    /// let query = Select::from(u.clone()).column(u.col("name")?).filter(with_example_address);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "u"."name" FROM "users" AS "u" WHERE EXISTS(SELECT 1 FROM "addresses" WHERE "u"."id" = "addresses"."user_id" AND "addresses"."email" LIKE '%@example.com')"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `u`.`name` FROM `users` AS `u` WHERE EXISTS(SELECT 1 FROM `addresses` WHERE `u`.`id` = `addresses`.`user_id` AND `addresses`.`email` LIKE '%@example.com')"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "u"."name" FROM "users" AS "u" WHERE EXISTS(SELECT 1 FROM "addresses" WHERE "u"."id" = "addresses"."user_id" AND "addresses"."email" LIKE '%@example.com')"#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
     pub fn of_alias(mut self, alias: TableAlias) -> Self {
         self.source = Some(alias);
         self
     }
 
     /// The relationship.
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::{Backref, RelationshipConfig};
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id), name TEXT);",
+    /// # )?)
+    /// # .relationship(
+    /// #     RelationshipConfig::new("nodes", "children", "nodes")
+    /// #         .backref(Backref::new("parent").remote_side(["nodes.id"])),
+    /// # )
+    /// # .configure()?;
+    /// let parent = registry.relationship("nodes.parent")?;
+    /// assert_eq!(parent.comparator().relationship().key(), "nodes.parent");
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
     pub fn relationship(&self) -> &'r Relationship {
         self.rel
     }
@@ -138,8 +355,53 @@ impl<'r> Comparator<'r> {
     }
 
     /// Collections: parents with at least one related row matching
-    /// `criterion` (any row when `None`). `NOT EXISTS` via
-    /// [`Expr::not`].
+    /// `criterion` (any related row when `None`), as a correlated `EXISTS`.
+    /// [`Expr::not`] turns it into `NOT EXISTS`.
+    ///
+    /// Users with an address at example.com:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// let s = registry.schema();
+    /// let addresses = registry.relationship("users.addresses")?;
+    /// let query = Select::from(s.table("users")?)
+    ///     .column(s.col("users.name")?)
+    ///     .filter(addresses.any(s.col("addresses.email")?.like("%@example.com"))?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "users"."name" FROM "users" WHERE EXISTS(SELECT 1 FROM "addresses" WHERE "users"."id" = "addresses"."user_id" AND "addresses"."email" LIKE '%@example.com')"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `users`.`name` FROM `users` WHERE EXISTS(SELECT 1 FROM `addresses` WHERE `users`.`id` = `addresses`.`user_id` AND `addresses`.`email` LIKE '%@example.com')"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "users"."name" FROM "users" WHERE EXISTS(SELECT 1 FROM "addresses" WHERE "users"."id" = "addresses"."user_id" AND "addresses"."email" LIKE '%@example.com')"#
+    /// );
+    ///
+    /// // Users without any address.
+    /// assert_eq!(
+    ///     addresses.any(None)?.not().to_string(),
+    ///     "NOT (EXISTS (SELECT 1 FROM addresses WHERE users.id = addresses.user_id))"
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the relationship is a scalar
+    /// ([`Relationship::uselist`] is false: many-to-one, one-to-one): use
+    /// [`has`](Self::has) there.
     pub fn any(&self, criterion: impl Into<Option<Expr>>) -> Result<Expr> {
         if !self.rel.uselist() {
             return Err(self.misuse("'any()' not implemented for scalar attributes. Use has()."));
@@ -147,7 +409,50 @@ impl<'r> Comparator<'r> {
         Ok(self.criterion_exists(criterion.into()))
     }
 
-    /// Scalars: parents whose related row exists and matches `criterion`.
+    /// Scalars: parents whose related row exists and matches `criterion`
+    /// (exists at all when `None`), as a correlated `EXISTS`.
+    ///
+    /// On a self-referential relationship the target is read through an
+    /// anonymous alias (`nodes_1`), and `criterion`, written against the table
+    /// itself, is adapted to it. Nodes whose parent is named `root`:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::{Backref, RelationshipConfig};
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id), name TEXT);",
+    /// # )?)
+    /// # .relationship(
+    /// #     RelationshipConfig::new("nodes", "children", "nodes")
+    /// #         .backref(Backref::new("parent").remote_side(["nodes.id"])),
+    /// # )
+    /// # .configure()?;
+    /// let s = registry.schema();
+    /// let parent = registry.relationship("nodes.parent")?;
+    /// let query = Select::from(s.table("nodes")?)
+    ///     .column(s.col("nodes.name")?)
+    ///     .filter(parent.has(s.col("nodes.name")?.eq("root"))?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "nodes"."name" FROM "nodes" WHERE EXISTS(SELECT 1 FROM "nodes" AS "nodes_1" WHERE "nodes_1"."id" = "nodes"."parent_id" AND "nodes_1"."name" = 'root')"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `nodes`.`name` FROM `nodes` WHERE EXISTS(SELECT 1 FROM `nodes` AS `nodes_1` WHERE `nodes_1`.`id` = `nodes`.`parent_id` AND `nodes_1`.`name` = 'root')"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "nodes"."name" FROM "nodes" WHERE EXISTS(SELECT 1 FROM "nodes" AS "nodes_1" WHERE "nodes_1"."id" = "nodes"."parent_id" AND "nodes_1"."name" = 'root')"#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the relationship is a collection: use
+    /// [`any`](Self::any) there.
     pub fn has(&self, criterion: impl Into<Option<Expr>>) -> Result<Expr> {
         if self.rel.uselist() {
             return Err(self.misuse("'has()' not implemented for collections. Use any()."));
@@ -156,7 +461,67 @@ impl<'r> Comparator<'r> {
     }
 
     /// Collections: parents related to `row`. For one-to-many the row gives
-    /// the target's foreign-key values; for many-to-many its key columns.
+    /// the target's foreign-key values; for many-to-many its key columns, and
+    /// the test is an `EXISTS` over the association table.
+    ///
+    /// Posts tagged with tag 7, with the value bound as a parameter
+    /// ([`Select::build`](crate::query::Select::build): `$1` for PostgreSQL, `?`
+    /// for MySQL and SQLite):
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);
+    /// #      CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE post_tags (post_id INTEGER REFERENCES posts(id), tag_id INTEGER REFERENCES tags(id),
+    /// #                              PRIMARY KEY (post_id, tag_id));",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("posts", "tags", "tags").secondary("post_tags").backref("posts"))
+    /// # .configure()?;
+    /// use sea_query::Value;
+    /// use sqlrel::comparator::Row;
+    /// use sqlrel::query::Values;
+    ///
+    /// let s = registry.schema();
+    /// let tags = registry.relationship("posts.tags")?;
+    /// let query = Select::from(s.table("posts")?)
+    ///     .column(s.col("posts.title")?)
+    ///     .filter(tags.contains(&Row::new().with("id", 7))?);
+    /// let seven = Values(vec![Value::BigInt(Some(7))]);
+    /// assert_eq!(
+    ///     query.build(Dialect::Postgres)?,
+    ///     (
+    ///         r#"SELECT "posts"."title" FROM "posts" WHERE EXISTS(SELECT 1 FROM "post_tags" WHERE "posts"."id" = "post_tags"."post_id" AND $1 = "post_tags"."tag_id")"#.to_owned(),
+    ///         seven.clone(),
+    ///     )
+    /// );
+    /// assert_eq!(
+    ///     query.build(Dialect::MySql)?,
+    ///     (
+    ///         r#"SELECT `posts`.`title` FROM `posts` WHERE EXISTS(SELECT 1 FROM `post_tags` WHERE `posts`.`id` = `post_tags`.`post_id` AND ? = `post_tags`.`tag_id`)"#.to_owned(),
+    ///         seven.clone(),
+    ///     )
+    /// );
+    /// assert_eq!(
+    ///     query.build(Dialect::Sqlite)?,
+    ///     (
+    ///         r#"SELECT "posts"."title" FROM "posts" WHERE EXISTS(SELECT 1 FROM "post_tags" WHERE "posts"."id" = "post_tags"."post_id" AND ? = "post_tags"."tag_id")"#.to_owned(),
+    ///         seven,
+    ///     )
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`] when the relationship is a scalar: use
+    ///   [`eq`](Self::eq) there.
+    /// - [`Error::MissingValue`] when `row` has no value for a column the
+    ///   comparison needs (for one-to-many the target's foreign-key columns, for
+    ///   many-to-many the target's columns the association table refers to).
     pub fn contains(&self, row: &Row) -> Result<Expr> {
         if !self.rel.uselist() {
             return Err(self.misuse("'contains' not implemented for scalar attributes.  Use =="));
@@ -164,7 +529,50 @@ impl<'r> Comparator<'r> {
         self.compare_to_target(row)
     }
 
-    /// Scalars: parents whose related row is `row`.
+    /// Scalars: parents whose related row is `row`; the row gives the
+    /// target's columns that the join compares (its key for a many-to-one).
+    ///
+    /// Addresses of user 5:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// use sqlrel::comparator::Row;
+    ///
+    /// let s = registry.schema();
+    /// let user = registry.relationship("addresses.user")?;
+    /// let query = Select::from(s.table("addresses")?)
+    ///     .column(s.col("addresses.email")?)
+    ///     .filter(user.eq(&Row::new().with("id", 5))?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE 5 = "addresses"."user_id""#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `addresses`.`email` FROM `addresses` WHERE 5 = `addresses`.`user_id`"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE 5 = "addresses"."user_id""#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`] when the relationship is a collection: use
+    ///   [`contains`](Self::contains) there.
+    /// - [`Error::MissingValue`] when `row` has no value for a column the
+    ///   comparison needs (for many-to-one the target's referenced key columns).
     pub fn eq(&self, row: &Row) -> Result<Expr> {
         if self.rel.uselist() {
             return Err(self.misuse(COLLECTION_COMPARE));
@@ -173,7 +581,54 @@ impl<'r> Comparator<'r> {
     }
 
     /// Scalars: parents whose related row is not `row` (including parents
-    /// with no related row).
+    /// with no related row). A many-to-one on the target's primary key compares
+    /// the foreign key (`fk <> value OR fk IS NULL`, for each key column); any
+    /// other relationship is `NOT EXISTS` a related row with `row`'s primary key.
+    ///
+    /// Addresses not of user 5, including those of no user:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// use sqlrel::comparator::Row;
+    ///
+    /// let s = registry.schema();
+    /// let user = registry.relationship("addresses.user")?;
+    /// let query = Select::from(s.table("addresses")?)
+    ///     .column(s.col("addresses.email")?)
+    ///     .filter(user.ne(&Row::new().with("id", 5))?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE "addresses"."user_id" <> 5 OR "addresses"."user_id" IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `addresses`.`email` FROM `addresses` WHERE `addresses`.`user_id` <> 5 OR `addresses`.`user_id` IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE "addresses"."user_id" <> 5 OR "addresses"."user_id" IS NULL"#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`] when the relationship is a collection.
+    /// - [`Error::MissingValue`] when `row` has no value for a column the
+    ///   comparison needs (the target's referenced key columns, or its primary
+    ///   key for the `NOT EXISTS` form).
+    /// - [`Error::InvalidArgument`] when the `NOT EXISTS` form is needed (any
+    ///   relationship other than a many-to-one on the target's primary key) and
+    ///   the target table has no primary key.
     pub fn ne(&self, row: &Row) -> Result<Expr> {
         if self.rel.uselist() {
             return Err(self.misuse(COLLECTION_COMPARE));
@@ -185,8 +640,52 @@ impl<'r> Comparator<'r> {
         Ok(self.criterion_exists(Some(criterion)).not())
     }
 
-    /// Parents without related rows: `NOT EXISTS` for collections and
-    /// one-to-one, `fk IS NULL` for a plain many-to-one.
+    /// Parents without related rows: `fk IS NULL` for a many-to-one whose
+    /// join is plain foreign-key equality (true when *any* key column is NULL),
+    /// `NOT EXISTS` otherwise (collections, one-to-one, other join conditions).
+    ///
+    /// Addresses of no user:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// let s = registry.schema();
+    /// let user = registry.relationship("addresses.user")?;
+    /// let query = Select::from(s.table("addresses")?)
+    ///     .column(s.col("addresses.email")?)
+    ///     .filter(user.is_none()?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE "addresses"."user_id" IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `addresses`.`email` FROM `addresses` WHERE `addresses`.`user_id` IS NULL"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE "addresses"."user_id" IS NULL"#
+    /// );
+    ///
+    /// // On a collection: users without addresses.
+    /// assert_eq!(
+    ///     registry.relationship("users.addresses")?.is_none()?.to_string(),
+    ///     "NOT (EXISTS (SELECT 1 FROM addresses WHERE users.id = addresses.user_id))"
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Never fails; it returns a `Result` like the other predicates.
     pub fn is_none(&self) -> Result<Expr> {
         match self.null_test_columns() {
             Some(columns) => Ok(Expr::any(columns.into_iter().map(Expr::is_null))),
@@ -194,7 +693,54 @@ impl<'r> Comparator<'r> {
         }
     }
 
-    /// Parents with related rows: the negation of [`is_none`](Self::is_none).
+    /// Parents with related rows: the negation of [`is_none`](Self::is_none),
+    /// `fk IS NOT NULL` or `EXISTS`.
+    ///
+    /// Nodes with children (the children read through the anonymous alias
+    /// `nodes_1`):
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::{Backref, RelationshipConfig};
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id), name TEXT);",
+    /// # )?)
+    /// # .relationship(
+    /// #     RelationshipConfig::new("nodes", "children", "nodes")
+    /// #         .backref(Backref::new("parent").remote_side(["nodes.id"])),
+    /// # )
+    /// # .configure()?;
+    /// let s = registry.schema();
+    /// let children = registry.relationship("nodes.children")?;
+    /// let query = Select::from(s.table("nodes")?)
+    ///     .column(s.col("nodes.name")?)
+    ///     .filter(children.is_not_none()?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "nodes"."name" FROM "nodes" WHERE EXISTS(SELECT 1 FROM "nodes" AS "nodes_1" WHERE "nodes"."id" = "nodes_1"."parent_id")"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `nodes`.`name` FROM `nodes` WHERE EXISTS(SELECT 1 FROM `nodes` AS `nodes_1` WHERE `nodes`.`id` = `nodes_1`.`parent_id`)"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "nodes"."name" FROM "nodes" WHERE EXISTS(SELECT 1 FROM "nodes" AS "nodes_1" WHERE "nodes"."id" = "nodes_1"."parent_id")"#
+    /// );
+    ///
+    /// // On the many-to-one side: nodes with a parent.
+    /// assert_eq!(
+    ///     registry.relationship("nodes.parent")?.is_not_none()?.to_string(),
+    ///     "nodes.parent_id IS NOT NULL"
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Never fails; it returns a `Result` like the other predicates.
     pub fn is_not_none(&self) -> Result<Expr> {
         match self.null_test_columns() {
             Some(columns) => Ok(Expr::all(columns.into_iter().map(Expr::is_not_null))),
@@ -202,8 +748,51 @@ impl<'r> Comparator<'r> {
         }
     }
 
-    /// Target rows belonging to the parent `row` (the lazy-load clause);
-    /// the row gives the parent's local join columns.
+    /// Target rows belonging to the parent `parent` (the lazy-load clause, a
+    /// filter for a statement over the target table); the row gives the
+    /// parent's columns in the join condition. For many-to-many the test is an
+    /// `EXISTS` over the association table.
+    ///
+    /// The addresses of user 5:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::RelationshipConfig;
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    /// #      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+    /// # )?)
+    /// # .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+    /// # .configure()?;
+    /// use sqlrel::comparator::Row;
+    ///
+    /// let s = registry.schema();
+    /// let addresses = registry.relationship("users.addresses")?;
+    /// let query = Select::from(s.table("addresses")?)
+    ///     .column(s.col("addresses.email")?)
+    ///     .filter(addresses.with_parent(&Row::new().with("id", 5))?);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE 5 = "addresses"."user_id""#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `addresses`.`email` FROM `addresses` WHERE 5 = `addresses`.`user_id`"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "addresses"."email" FROM "addresses" WHERE 5 = "addresses"."user_id""#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingValue`] when `parent` has no value for one of the
+    /// parent's columns in the join condition (`id` for `users.addresses`,
+    /// `user_id` for `addresses.user`).
     pub fn with_parent(&self, parent: &Row) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
         let criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
@@ -213,6 +802,51 @@ impl<'r> Comparator<'r> {
     /// [`with_parent`](Self::with_parent) for a statement that reads the
     /// target through `target` (SQLAlchemy's `with_parent(..., from_entity=
     /// alias)`): the target's columns are read through the alias.
+    ///
+    /// The children of node 1, from `nodes AS child`:
+    ///
+    /// ```
+    /// # use sqlrel::query::{Dialect, Select};
+    /// # use sqlrel::registry::Registry;
+    /// # use sqlrel::relationship::{Backref, RelationshipConfig};
+    /// # use sqlrel::schema::Schema;
+    /// # let registry = Registry::builder(Schema::from_ddl(
+    /// #     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id), name TEXT);",
+    /// # )?)
+    /// # .relationship(
+    /// #     RelationshipConfig::new("nodes", "children", "nodes")
+    /// #         .backref(Backref::new("parent").remote_side(["nodes.id"])),
+    /// # )
+    /// # .configure()?;
+    /// use sqlrel::comparator::Row;
+    /// use sqlrel::expr::{FromItem, TableAlias};
+    ///
+    /// let s = registry.schema();
+    /// let child = FromItem::aliased(s.table("nodes")?.clone(), TableAlias::named("child"));
+    /// let of_node_1 = registry
+    ///     .relationship("nodes.children")?
+    ///     .with_parent_aliased(&Row::new().with("id", 1), TableAlias::named("child"))?;
+    /// let query = Select::from(child.clone()).column(child.col("name")?).filter(of_node_1);
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Postgres)?,
+    ///     r#"SELECT "child"."name" FROM "nodes" AS "child" WHERE 1 = "child"."parent_id""#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::MySql)?,
+    ///     r#"SELECT `child`.`name` FROM `nodes` AS `child` WHERE 1 = `child`.`parent_id`"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_string(Dialect::Sqlite)?,
+    ///     r#"SELECT "child"."name" FROM "nodes" AS "child" WHERE 1 = "child"."parent_id""#
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingValue`] when `parent` has no value for one of the
+    /// parent's columns in the join condition (`id` for `users.addresses`,
+    /// `user_id` for `addresses.user`).
     pub fn with_parent_aliased(&self, parent: &Row, target: TableAlias) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
         let mut criterion = self.fill_binds(lazy.criterion.clone(), parent)?;

@@ -3,7 +3,12 @@
 
 use crate::expr::Value;
 
-/// Column values of one row, by column name.
+/// Column values of one row, by column name without the table (`id`, not
+/// `users.id`). Which columns a predicate needs depends on it: see
+/// [`Comparator::eq`](crate::comparator::Comparator::eq),
+/// [`contains`](crate::comparator::Comparator::contains) and
+/// [`with_parent`](crate::comparator::Comparator::with_parent). A row may
+/// hold more columns than needed.
 ///
 /// ```
 /// use sqlrel::comparator::Row;
@@ -30,7 +35,16 @@ impl Row {
         self
     }
 
-    /// Sets `column` to `value`.
+    /// Sets `column` to `value` (replacing an earlier value).
+    ///
+    /// ```
+    /// use sqlrel::comparator::Row;
+    ///
+    /// let mut row = Row::new();
+    /// row.set("id", 5);
+    /// row.set("id", 6);
+    /// assert_eq!(row, Row::new().with("id", 6));
+    /// ```
     pub fn set(&mut self, column: impl Into<String>, value: impl Into<Value>) {
         let column = column.into();
         let value = value.into();
@@ -48,7 +62,16 @@ impl Row {
             .map(|(_, v)| v)
     }
 
-    /// `(column, value)` pairs in insertion order.
+    /// `(column, value)` pairs in the order the columns were first set.
+    ///
+    /// ```
+    /// use sqlrel::comparator::Row;
+    /// use sqlrel::expr::Value;
+    ///
+    /// let row = Row::new().with("name", "ann").with("id", 5);
+    /// let pairs: Vec<(&str, &Value)> = row.iter().collect();
+    /// assert_eq!(pairs, [("name", &"ann".into()), ("id", &5.into())]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.values.iter().map(|(c, v)| (c.as_str(), v))
     }
