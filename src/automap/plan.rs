@@ -42,7 +42,7 @@ impl<'s> Plan<'s> {
     /// name has no dot (its bare name finds it first, and no two such tables
     /// share a name), else once per table.
     pub(super) fn check_table(&self, table: &Table) -> Result<()> {
-        if table.plain_name {
+        if table.lookup.plain_name {
             return Ok(());
         }
         self.with_table_name(table, |_| ())
@@ -67,13 +67,13 @@ impl<'s> Plan<'s> {
     /// (`table.column` then splits at its only dot, and column names are
     /// unique in a table), else once per column.
     pub(super) fn check_column(&self, table: &Arc<Table>, column: ColumnId) -> Result<()> {
-        if table.plain_column_names {
+        if table.lookup.plain_column_names {
             return Ok(());
         }
         let plain_column = table
             .column(column)
             .is_some_and(|c| !c.name().contains('.'));
-        if table.plain_name && plain_column {
+        if table.lookup.plain_name && plain_column {
             return Ok(());
         }
         self.with_column_name(table, column, |_| ())

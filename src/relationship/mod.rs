@@ -5,6 +5,7 @@
 //! conditions, column pairs. Resolution follows SQLAlchemy's
 //! `JoinCondition` step by step (see `join_condition.rs`).
 
+mod compact;
 mod config;
 pub(crate) mod fk_join;
 pub(crate) mod join_condition;
@@ -14,47 +15,13 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 pub use crate::direction::{Direction, JoinSide};
+use compact::DerivedParts;
+pub(crate) use compact::{Columns, Derived, Pairs, Rare, Secondary};
 pub use config::{Backref, Condition, RelationshipConfig};
 pub use lazy::LazyClause;
 
-use smallvec::SmallVec;
-
 use crate::expr::{Annotations, Expr};
 use crate::schema::{ColumnRef, Table};
-
-/// Column pairs of a relationship, `(local, remote)` or `(referenced,
-/// referencing)`: nearly always one, kept inline (a registry holds two or
-/// three lists per relationship; on a vector, each was an allocation).
-pub(crate) type Pairs = SmallVec<[(ColumnRef, ColumnRef); 1]>;
-
-/// A relationship's `foreign_keys` or `remote_side`: nearly always one
-/// column (or none), kept inline for the same reason.
-pub(crate) type Columns = SmallVec<[ColumnRef; 1]>;
-
-/// The parts only a many-to-many relationship has, boxed: a registry holds
-/// thousands of relationships, and most are not many-to-many (written
-/// into the registry, these fields were a quarter of each relationship).
-#[derive(Debug, Clone)]
-pub(crate) struct Secondary {
-    pub(crate) table: Arc<Table>,
-    pub(crate) join: Expr,
-    pub(crate) synchronize_pairs: Pairs,
-}
-
-/// What few relationships have, boxed for the same reason.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Rare {
-    pub(crate) order_by: Vec<ColumnRef>,
-    pub(crate) warnings: Vec<String>,
-}
-
-impl Rare {
-    /// `None` for nothing to keep.
-    pub(crate) fn boxed(order_by: Vec<ColumnRef>, warnings: Vec<String>) -> Option<Box<Rare>> {
-        (!order_by.is_empty() || !warnings.is_empty())
-            .then(|| Box::new(Rare { order_by, warnings }))
-    }
-}
 
 /// A resolved relationship: everything SQLAlchemy's `RelationshipProperty`
 /// knows after configuration.
@@ -66,8 +33,8 @@ impl Rare {
 pub struct Relationship {
     // Names are shared, not copied: a backref's `backref_of` is its
     // original's key, its `back_populates` the original's name, and the
-    // registry's name index holds the same strings (one heap block per
-    // name instead of up to four).
+    // registry's name index holds the same strings. How the rest is kept
+    // small: see `compact.rs`.
     pub(crate) key: Arc<str>,
     pub(crate) name: Arc<str>,
     pub(crate) parent: Arc<Table>,
@@ -80,9 +47,7 @@ pub struct Relationship {
     pub(crate) primaryjoin: Expr,
     pub(crate) local_remote_pairs: Pairs,
     pub(crate) synchronize_pairs: Pairs,
-    /// What is read off the joins on first use (most relationships of a
-    /// large registry are never asked); boxed, so that a relationship never
-    /// asked takes one pointer for it.
+    /// What is read off the joins on first use.
     pub(crate) derived: Derived,
     /// `None` when there is no ordering and no warning.
     pub(crate) rare: Option<Box<Rare>>,
@@ -270,34 +235,13 @@ impl Relationship {
     }
 }
 
-/// The parts of a relationship read off its joins on first use.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Derived(OnceLock<Box<DerivedParts>>);
-
-impl Derived {
-    fn parts(&self) -> &DerivedParts {
-        self.0.get_or_init(Box::default)
-    }
-}
-
-/// Each part is computed on its own first use.
-#[derive(Debug, Default, Clone)]
-struct DerivedParts {
-    foreign_key_columns: OnceLock<Vec<ColumnRef>>,
-    remote_side: OnceLock<Vec<ColumnRef>>,
-    local_columns: OnceLock<Vec<ColumnRef>>,
-    lazy: OnceLock<LazyClause>,
-    reverse_lazy: OnceLock<LazyClause>,
-    plain_joins: OnceLock<(Expr, Option<Expr>)>,
-}
-
 /// Every mark `configure` reads.
 pub(crate) const ALL_MARKS: Annotations = Annotations::FOREIGN
     .with(Annotations::REMOTE)
     .with(Annotations::LOCAL);
 
-// Written out (rather than derived) so that the lazy clauses show as the
-// clauses themselves, built if need be, as when they were plain fields.
+// Written out (rather than derived) so that the parts computed on first use
+// show as their values, computed if need be, not as unset cells.
 impl fmt::Debug for Relationship {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Relationship")

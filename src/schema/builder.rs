@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 
-use super::table::{ColumnNames, KeyColumns};
+use super::table::{KeyColumns, NameLookup};
 use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
 use crate::error::{Error, Result};
 
@@ -337,8 +337,6 @@ impl SchemaBuilder {
                 })
             })
             .collect::<Result<_>>()?;
-        let plain_name = def.namespace.is_none() && !def.name.contains('.');
-        let plain_column_names = plain_name && columns.iter().all(|c| !c.name.contains('.'));
         Ok(Table {
             id,
             namespace: def.namespace.as_deref().map(Arc::from),
@@ -346,9 +344,7 @@ impl SchemaBuilder {
             primary_key,
             foreign_keys,
             unique,
-            plain_name,
-            plain_column_names,
-            column_names: ColumnNames::of(columns.iter().map(|c| &*c.name)),
+            lookup: NameLookup::of(def.namespace.as_deref(), &def.name, &columns),
             columns,
         })
     }
