@@ -39,6 +39,7 @@ use crate::schema::{ColumnRef, Table};
 
 /// An SQL expression.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Expr {
     /// A column of a table or of a table alias.
     Column(ColumnExpr),
@@ -100,6 +101,7 @@ impl ColumnExpr {
 
 /// A placeholder for a value supplied later.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BindKey {
     /// The value of this column in a row supplied later.
     Column(ColumnRef),
@@ -109,6 +111,7 @@ pub enum BindKey {
 
 /// A binary operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BinaryOp {
     /// `=`
     Eq,
@@ -213,6 +216,7 @@ pub struct Function {
 
 /// An alias of a table inside one statement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TableAlias {
     /// An alias with a name chosen by the user.
     Named(Arc<str>),
@@ -345,6 +349,7 @@ impl From<&Arc<Table>> for FromItem {
 
 /// What a subquery selects.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Projection {
     /// `SELECT 1` (for EXISTS).
     One,

@@ -5,6 +5,7 @@ use std::fmt;
 /// A literal value: bound as a parameter by `build()`, inlined (escaped by
 /// the dialect's rules) by `to_string()`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// SQL NULL.
     Null,

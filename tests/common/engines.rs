@@ -301,5 +301,6 @@ pub fn value(v: &sqlrel::expr::Value) -> SqValue {
         V::Float(x) => SqValue::Double(Some(*x)),
         V::Text(s) => SqValue::String(Some(s.clone())),
         V::Bytes(b) => SqValue::Bytes(Some(b.clone())),
+        other => panic!("no engine binding for {other:?}"),
     }
 }

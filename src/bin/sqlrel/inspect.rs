@@ -35,6 +35,8 @@ pub(crate) fn value_json(v: &Value) -> Json {
         Value::Float(x) => json!(x),
         Value::Text(s) => json!(s),
         Value::Bytes(b) => json!(b),
+        // A kind of value added later: its SQL literal text.
+        other => json!(other.to_string()),
     }
 }
 
