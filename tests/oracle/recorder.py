@@ -479,13 +479,14 @@ def recording_path(case_path):
 
 def case_files(paths):
     """(case file, named explicitly) for every PATH, directories expanded."""
+    explicit = [Path(p) for p in paths if not Path(p).is_dir()]
     found = []
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(
                 (p, False)
                 for p in sorted(path.glob("*.json"))
-                if not p.name.endswith(RECORDING_SUFFIX)
+                if not p.name.endswith(RECORDING_SUFFIX) and p not in explicit
             )
         else:
             found.append((path, True))
