@@ -1,5 +1,6 @@
 //! `sqlrel inspect`: the configured relationships as text, JSON (the
-//! contract of DESIGN.md), a Mermaid erDiagram or a Graphviz digraph.
+//! contract in docs/inspect-json.md), a Mermaid erDiagram or a Graphviz
+//! digraph.
 
 use std::fmt::Write;
 

@@ -35,7 +35,8 @@ enum Command {
     Inspect {
         #[command(flatten)]
         source: Source,
-        /// Output format.
+        /// Output format; the JSON contract: docs/inspect-json.md in the sqlrel
+        /// repository.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -63,7 +64,7 @@ enum Command {
 pub(crate) enum Format {
     /// A readable table.
     Text,
-    /// DESIGN.md's JSON contract.
+    /// JSON, a stable contract (docs/inspect-json.md).
     Json,
     /// A Mermaid erDiagram.
     Mermaid,

@@ -30,7 +30,8 @@ pub(crate) struct Source {
     /// PostgreSQL schema to reflect (repeatable; default: public).
     #[arg(long = "db-schema", value_name = "NAME")]
     db_schemas: Vec<String>,
-    /// TOML relationship file (see the project's DESIGN.md).
+    /// TOML relationship file; format: docs/relationship-file.md in the sqlrel
+    /// repository.
     #[arg(long, value_name = "FILE.toml")]
     relationships: Option<PathBuf>,
     /// Generate relationships from the foreign keys (SQLAlchemy's automap);
