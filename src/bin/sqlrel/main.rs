@@ -42,7 +42,7 @@ enum Command {
     },
     /// Expand relationship calls in a SELECT into SQL for a dialect.
     #[command(
-        after_help = "Example:\n  sqlrel sql --schema shop.sql --automap --dialect postgres --params \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any(orders.total > 100)\""
+        after_help = "Example:\n  sqlrel sql --schema shop.sql --automap --dialect postgres --params \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any(orders.total > 100)\"\n\nThe grammar of relationship calls: docs/sql-text.md in the sqlrel repository."
     )]
     Sql {
         #[command(flatten)]
@@ -54,7 +54,7 @@ enum Command {
         /// SQL with values inlined.
         #[arg(long)]
         params: bool,
-        /// The relationship-aware SELECT.
+        /// The relationship-aware SELECT (grammar: docs/sql-text.md).
         query: String,
     },
 }
