@@ -46,16 +46,14 @@ use crate::schema::Schema;
 ///
 /// # Errors
 ///
-/// - [`Error::Parse`](crate::Error::Parse) for text that is not one SQL
-///   expression, or uses what is not supported: an unqualified column, a
-///   reference of more than three parts, an operator or construct not listed
-///   above, `foreign()` / `remote()` without exactly one argument, a number out
-///   of range, nesting more than 128 levels deep.
-/// - [`Error::UnknownTable`](crate::Error::UnknownTable) or
-///   [`Error::UnknownColumn`](crate::Error::UnknownColumn) for a name the
-///   schema lacks, inside an [`Error::Context`](crate::Error::Context) giving
-///   the condition and the place in it ([`Error::kind`](crate::Error::kind) and
-///   [`Error::root`](crate::Error::root) look through it).
+/// - [`Error::Parse`] for text that is not one SQL expression, or uses what is
+///   not supported: an unqualified column, a reference of more than three
+///   parts, an operator or construct not listed above, `foreign()` / `remote()`
+///   without exactly one argument, a number out of range, nesting more than 128
+///   levels deep.
+/// - [`Error::UnknownTable`] or [`Error::UnknownColumn`] for a name the schema
+///   lacks, inside an [`Error::Context`] giving the condition and the place in
+///   it ([`Error::kind`] and [`Error::root`] look through it).
 pub fn parse_condition(text: &str, schema: &Schema) -> Result<Expr> {
     let parsed = parse_sql_expr(text)?;
     Converter::new(schema, text).expr(&parsed)
