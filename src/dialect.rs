@@ -38,7 +38,13 @@ impl fmt::Display for Dialect {
 impl std::str::FromStr for Dialect {
     type Err = crate::error::Error;
 
-    /// Accepts `postgres`/`postgresql`/`pg`, `mysql`/`mariadb`, `sqlite`.
+    /// Accepts `postgres`/`postgresql`/`pg`, `mysql`/`mariadb` and
+    /// `sqlite`/`sqlite3`, in any case.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for any other
+    /// name.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),

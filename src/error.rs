@@ -62,8 +62,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// Text (DDL, a join condition, relationship-aware SQL) that cannot be
-    /// parsed.
+    /// Text (DDL, a join condition, relationship-aware SQL, a relationship
+    /// file) that cannot be parsed, or that uses what sqlrel does not read.
     #[error("cannot parse {what}{}: {message}", at(position))]
     Parse {
         /// What was being parsed, e.g. `join condition "users.id = ..."`.

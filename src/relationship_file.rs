@@ -166,6 +166,15 @@ const ENTRY_KEY: &str = "relationship";
 /// );
 /// # Ok::<(), sqlrel::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// [`Error::Parse`] with `what` = `"relationship file"` and the position:
+/// - for a TOML syntax error, or a top level holding anything but
+///   `relationship` entries;
+/// - for an entry with an unknown key, a value of the wrong type, a missing
+///   `table` / `name` / `target`, or an empty name, inside an
+///   [`Error::Context`] naming the entry (`relationship #2 (users.addresses)`).
 pub fn parse(text: &str) -> Result<Vec<RelationshipConfig>> {
     let root = DeTable::parse(text).map_err(|e| toml_error(text, &e))?;
     let mut entries = None;
@@ -221,10 +230,22 @@ pub fn parse(text: &str) -> Result<Vec<RelationshipConfig>> {
 /// - no relationship is declared twice, and no backref name is taken on
 ///   its table by a column, a declared relationship or another backref.
 ///
-/// Conditions built in Rust ([`Condition::Expr`]) are checked by the
-/// registry, not here. What only resolution can tell (foreign keys, the
-/// direction, `back_populates` partners) is left to
-/// [`configure`](crate::registry::RegistryBuilder::configure).
+/// These are the checks [`configure`](crate::registry::RegistryBuilder::configure)
+/// makes before it resolves any join condition (conditions built in Rust,
+/// [`Condition::Expr`], are checked to use this schema's columns). What
+/// only resolution can tell (foreign keys, the direction, `back_populates`
+/// partners) is left to `configure`.
+///
+/// # Errors
+///
+/// The first failure, in an [`Error::Context`] naming its entry (and its
+/// relationship, which [`Error::relationship`] reports):
+/// [`Error::UnknownTable`], [`Error::UnknownColumn`], the errors of
+/// [`parse_condition`](crate::expr::parse_condition),
+/// [`Error::SecondaryJoinWithoutSecondary`], [`Error::BackrefSecondaryJoin`],
+/// [`Error::BackrefWithBackPopulates`], [`Error::BackrefExists`], and
+/// [`Error::InvalidArgument`] for a relationship declared twice, a column not
+/// written `table.column` or a condition built from another schema's columns.
 pub fn validate(configs: &[RelationshipConfig], schema: &Schema) -> Result<()> {
     check_declarations(schema, configs).map_err(|(i, e)| {
         let config = &configs[i];
@@ -237,6 +258,10 @@ pub fn validate(configs: &[RelationshipConfig], schema: &Schema) -> Result<()> {
 
 /// [`parse`] then [`validate`]: the relationships of a file, checked against
 /// `schema`.
+///
+/// # Errors
+///
+/// Those of [`parse`], then those of [`validate`].
 pub fn load(text: &str, schema: &Schema) -> Result<Vec<RelationshipConfig>> {
     let configs = parse(text)?;
     validate(&configs, schema)?;
@@ -251,10 +276,6 @@ pub fn load(text: &str, schema: &Schema) -> Result<Vec<RelationshipConfig>> {
 /// is left out); a backref without options is written as its name, one with
 /// options as an inline table.
 ///
-/// Fails with [`Error::InvalidArgument`] (in a context naming the entry) for
-/// a join condition built in Rust ([`Condition::Expr`]): its text would lose
-/// the `foreign()` / `remote()` marks.
-///
 /// ```
 /// use sqlrel::relationship::RelationshipConfig;
 /// use sqlrel::relationship_file;
@@ -268,6 +289,12 @@ pub fn load(text: &str, schema: &Schema) -> Result<Vec<RelationshipConfig>> {
 /// assert_eq!(relationship_file::parse(&text)?, configs);
 /// # Ok::<(), sqlrel::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`], in an [`Error::Context`] naming the entry, for a
+/// join condition built in Rust ([`Condition::Expr`]): its text would lose the
+/// `foreign()` / `remote()` marks.
 pub fn to_toml(configs: &[RelationshipConfig]) -> Result<String> {
     let mut out = String::new();
     for (i, config) in configs.iter().enumerate() {

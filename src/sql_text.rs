@@ -20,7 +20,7 @@
 //! written, so the text should already be in the target dialect's SQL.
 //!
 //! ```
-//! use sqlrel::query::Dialect;
+//! use sqlrel::dialect::Dialect;
 //! use sqlrel::registry::Registry;
 //! use sqlrel::relationship::RelationshipConfig;
 //! use sqlrel::schema::Schema;
@@ -72,6 +72,29 @@ const METHODS: [&str; 7] = [
 
 /// Expands the relationship calls of `text` into SQL for `dialect`, with
 /// values inlined (escaped by the dialect's rules).
+///
+/// # Errors
+///
+/// - [`Error::Parse`], with the position when known, for text that is not
+///   exactly one `SELECT`, and for a call written wrongly: arguments its method
+///   does not take (see the module docs), a value that is not a literal, a
+///   predicate using what [`parse_condition`](crate::expr::parse_condition)
+///   does not support.
+/// - [`Error::UnknownRelationship`] for a call on a relationship the registry
+///   does not hold, and [`Error::UnknownTable`] or [`Error::UnknownColumn`] for
+///   a name in a predicate that the schema lacks.
+/// - The errors of the relationship predicates (see
+///   [`Comparator`](crate::comparator::Comparator)): [`Error::InvalidRequest`]
+///   for a method that does not apply (e.g. `any()` on a scalar),
+///   [`Error::MissingValue`] for a row that lacks a column the comparison
+///   needs, [`Error::InvalidArgument`] for `is_not` against a target without a
+///   primary key.
+/// - [`Error::Render`] for a call that cannot be rendered for `dialect` (e.g.
+///   its predicate calls a function whose name is not a plain identifier).
+///
+/// The errors of building a call, other than [`Error::Parse`], come inside an
+/// [`Error::Context`] giving the call's place in the text; [`Error::kind`]
+/// looks through it.
 pub fn expand_sql(registry: &Registry, text: &str, dialect: Dialect) -> Result<String> {
     expand(registry, text, dialect, None)
 }
@@ -79,6 +102,11 @@ pub fn expand_sql(registry: &Registry, text: &str, dialect: Dialect) -> Result<S
 /// Expands the relationship calls of `text` into SQL for `dialect`, with
 /// the calls' values written as placeholders (`$1`... for PostgreSQL, `?`
 /// otherwise) and returned in order. The text itself must not contain
+/// placeholders.
+///
+/// # Errors
+///
+/// As [`expand_sql`], and [`Error::Parse`] when the text already holds
 /// placeholders.
 pub fn expand_sql_with_params(
     registry: &Registry,

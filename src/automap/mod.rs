@@ -129,9 +129,10 @@ use crate::schema::Schema;
 /// # Errors
 ///
 /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when the
-/// naming gives an empty name, or when a table or column name cannot be
-/// written so that it finds that very table or column (two tables whose
-/// qualified names are spelled alike).
+/// naming gives an empty name (or one of 4 GiB or more), or when a table or
+/// column name cannot be written so that it finds that very table or column
+/// (two tables whose qualified names are spelled alike, such as a table
+/// `a.b` without namespace and a table `b` in namespace `a`).
 pub fn relationships(schema: &Schema) -> Result<Vec<RelationshipConfig>> {
     relationships_with(schema, &DefaultNaming)
 }

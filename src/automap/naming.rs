@@ -67,7 +67,10 @@ use crate::schema::{ForeignKey, Schema, Table};
 /// 3. a name taken by an explicitly declared relationship or backref is not
 ///    generated at all: the explicit one wins (see the module docs).
 ///
-/// An empty name is an error.
+/// An empty name is an error
+/// ([`Error::InvalidArgument`](crate::Error::InvalidArgument) from
+/// [`relationships`](super::relationships) or from
+/// [`configure`](crate::registry::RegistryBuilder::configure)).
 ///
 /// # Example: pluralising
 ///

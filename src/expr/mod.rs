@@ -319,6 +319,11 @@ impl FromItem {
     }
 
     /// A column of this item, read through its alias.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`](crate::Error::UnknownColumn) when the table has
+    /// no column named `name`.
     pub fn col(&self, name: &str) -> crate::Result<Expr> {
         let id = self
             .table

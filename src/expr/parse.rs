@@ -24,6 +24,7 @@ use crate::schema::Schema;
 /// ```
 /// use sqlrel::expr::{parse_condition, Annotations};
 /// use sqlrel::schema::Schema;
+/// use sqlrel::ErrorKind;
 ///
 /// let schema = Schema::from_ddl(
 ///     "CREATE TABLE users (id INTEGER PRIMARY KEY);
@@ -32,8 +33,27 @@ use crate::schema::Schema;
 /// let cond = parse_condition("users.id = foreign(addresses.user_id)", &schema)?;
 /// assert_eq!(cond.to_string(), "users.id = addresses.user_id");
 /// assert_eq!(cond.columns_with(Annotations::FOREIGN)[0].to_string(), "addresses.user_id");
+///
+/// let err = parse_condition("users.id = addresses.userid", &schema).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::UnknownColumn);
+/// assert_eq!(
+///     err.to_string(),
+///     "in condition \"users.id = addresses.userid\" at line 1, column 12: \
+///      table 'addresses' has no column 'userid'"
+/// );
 /// # Ok::<(), sqlrel::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// - [`Error::Parse`] for text that is not one SQL expression, or uses what is
+///   not supported: an unqualified column, a reference of more than three
+///   parts, an operator or construct not listed above, `foreign()` / `remote()`
+///   without exactly one argument, a number out of range, nesting more than 128
+///   levels deep.
+/// - [`Error::UnknownTable`] or [`Error::UnknownColumn`] for a name the schema
+///   lacks, inside an [`Error::Context`] giving the condition and the place in
+///   it ([`Error::kind`] and [`Error::root`] look through it).
 pub fn parse_condition(text: &str, schema: &Schema) -> Result<Expr> {
     let parsed = parse_sql_expr(text)?;
     Converter::new(schema, text).expr(&parsed)

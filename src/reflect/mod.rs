@@ -23,7 +23,8 @@
 //! database, missing privileges) and every inconsistency of the catalog that
 //! a schema cannot hold (a foreign key to a table that does not exist or is
 //! not reflected, a schema name that does not exist) is an
-//! [`Error::Reflect`].
+//! [`Error::Reflect`]. Anything else the schema rejects gives the error of
+//! [`SchemaBuilder::build`](crate::schema::SchemaBuilder::build).
 //!
 //! # Table order
 //!

@@ -85,17 +85,35 @@ impl RegistryBuilder {
     ///
     /// # Errors
     ///
-    /// The first problem met, in this order: automap's own errors; a
-    /// declaration's arguments ([`Error::UnknownTable`],
-    /// [`Error::UnknownColumn`], [`Error::Parse`] of a condition,
-    /// [`Error::BackrefWithBackPopulates`], [`Error::BackrefExists`],
-    /// [`Error::SecondaryJoinWithoutSecondary`], a name declared twice);
-    /// then the join-condition errors SQLAlchemy raises
-    /// ([`Error::NoForeignKeys`], [`Error::AmbiguousForeignKeys`],
-    /// [`Error::NoForeignColumns`], [`Error::AmbiguousDirection`], ...) and
-    /// the `back_populates` checks ([`Error::BackPopulatesMissing`],
-    /// [`Error::BackPopulatesMismatch`], [`Error::SameDirection`]), each
-    /// naming its relationship.
+    /// The first problem met, in this order:
+    /// 1. automap's errors, when [`automap`](Self::automap) is set (see
+    ///    [`automap::relationships`](crate::automap::relationships));
+    /// 2. the arguments of every declaration, checked before any join condition
+    ///    is resolved:
+    ///    - [`Error::UnknownTable`] and [`Error::UnknownColumn`] for the names
+    ///      it gives (an [`Error::InvalidArgument`] for a column not written
+    ///      `table.column`), and the errors of
+    ///      [`parse_condition`](crate::expr::parse_condition) for a condition
+    ///      given as text;
+    ///    - [`Error::InvalidArgument`] for a relationship declared twice on a
+    ///      table, or a condition built from the columns of another schema;
+    ///    - [`Error::BackrefWithBackPopulates`],
+    ///      [`Error::SecondaryJoinWithoutSecondary`],
+    ///      [`Error::BackrefSecondaryJoin`], and [`Error::BackrefExists`] for a
+    ///      backref whose name is a column or a relationship of the target;
+    /// 3. each relationship's resolution, its backref's right after it:
+    ///    - the join-condition errors SQLAlchemy raises:
+    ///      [`Error::NoForeignKeys`], [`Error::AmbiguousForeignKeys`],
+    ///      [`Error::NoForeignColumns`], [`Error::NoEqualityForeignColumns`],
+    ///      [`Error::NoDirection`], [`Error::AmbiguousDirection`],
+    ///      [`Error::NoLocalRemotePairs`];
+    ///    - the `back_populates` checks: [`Error::BackPopulatesMissing`],
+    ///      [`Error::BackPopulatesMismatch`], [`Error::SameDirection`].
+    ///
+    /// The errors of step 3 name their relationship ([`Error::relationship`]);
+    /// those of step 2 may not.
+    /// [`relationship_file::validate`](crate::relationship_file::validate) runs
+    /// step 2 alone and places each error in its declaration.
     pub fn configure(self) -> Result<Registry> {
         let schema = &*self.schema;
         let configured = match &self.generator {
@@ -177,6 +195,11 @@ impl Registry {
     /// [`relationships`](Self::relationships). Found through the name
     /// index: asking for every table's relationships in turn is linear in
     /// the relationships, not quadratic.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownTable`] when `table` names no table of the schema (see
+    /// [`Schema::table`]).
     pub fn relationships_of<'r>(
         &'r self,
         table: &str,
@@ -192,6 +215,14 @@ impl Registry {
     /// The relationship written `table.name` (`namespace.table.name` for
     /// namespaced tables). Names containing dots are found too: every split
     /// point is tried, the rightmost first.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::UnknownTable`], naming the part before the last dot, when no
+    ///   split point finds a table.
+    /// - [`Error::UnknownRelationship`] when the tables found have no
+    ///   relationship of that name (a backref that was not requested included),
+    ///   or `key` has no dot.
     pub fn relationship(&self, key: &str) -> Result<&Relationship> {
         let mut table_found = false;
         for (i, _) in key.rmatch_indices('.') {

@@ -9,7 +9,9 @@ use crate::schema::builder::strings;
 pub enum Condition {
     /// SQL text such as `users.id = foreign(addresses.user_id)`.
     Text(String),
-    /// An expression built with [`crate::expr`].
+    /// An expression built with [`crate::expr`], from columns of the
+    /// registry's schema (configure rejects another schema's columns with
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument)).
     Expr(Expr),
 }
 

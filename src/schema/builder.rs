@@ -253,6 +253,24 @@ impl SchemaBuilder {
 
     /// Checks every name and builds the schema. Nothing is built when any
     /// check fails.
+    ///
+    /// # Errors
+    ///
+    /// The first failure; the names of every table are checked first, then each
+    /// table's columns and keys in turn:
+    /// - [`Error::InvalidArgument`] for an empty table, namespace or column
+    ///   name, or one containing NUL;
+    /// - [`Error::DuplicateTable`] for a second table of the same qualified
+    ///   name, [`Error::DuplicateColumn`] for a column name repeated in a
+    ///   table;
+    /// - [`Error::UnknownColumn`] for a key (primary, unique, foreign, or the
+    ///   referred columns of a foreign key) naming a column its table lacks;
+    /// - [`Error::UnknownTable`], inside an [`Error::Context`] naming the
+    ///   foreign key, for a foreign key to a table the builder does not hold;
+    /// - [`Error::InvalidConstraint`] for a primary key listing a column twice,
+    ///   a foreign key or unique constraint without columns, or a foreign key
+    ///   whose referred columns differ from its own in number (e.g. it refers
+    ///   to the primary key of a table without one).
     pub fn build(self) -> Result<Schema> {
         self.check_names()?;
         let names = TableNames::from_entries(self.entries());

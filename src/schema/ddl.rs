@@ -41,6 +41,10 @@ impl Schema {
     /// assert!(!schema.table("users")?.columns()[1].is_nullable());
     /// # Ok::<(), sqlrel::Error>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`from_ddl_with_dialect`](Self::from_ddl_with_dialect).
     pub fn from_ddl(ddl: &str) -> Result<Schema> {
         Self::from_ddl_with_dialect(ddl, &GenericDialect {})
     }
@@ -60,6 +64,10 @@ impl Schema {
     /// assert_eq!(schema.table("order")?.columns()[1].name(), "user");
     /// # Ok::<(), sqlrel::Error>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`from_ddl_with_dialect`](Self::from_ddl_with_dialect).
     pub fn from_ddl_for(ddl: &str, dialect: Dialect) -> Result<Schema> {
         Self::from_ddl_with_dialect(ddl, &*dialect.parser_dialect())
     }
@@ -72,11 +80,19 @@ impl Schema {
     ///
     /// # Errors
     ///
-    /// The first problem in text order: [`Error::Parse`] with its line and
-    /// column for a syntax error, otherwise the error of the statement that
-    /// does not describe a valid table (unknown table or column, duplicate
-    /// name, ...); then the checks of [`SchemaBuilder::build`] across
-    /// tables. No schema is built.
+    /// The first problem in text order, and no schema:
+    /// - [`Error::Parse`] (`what` = `DDL`) for a syntax error, with its line
+    ///   and column; without a position, for what sqlrel does not read:
+    ///   `CREATE TABLE` copying a query or another table (`AS`, `LIKE`,
+    ///   `CLONE`), a table name of more than three parts, a key column that is
+    ///   an expression;
+    /// - [`Error::InvalidConstraint`] for a table given a second primary key;
+    /// - [`Error::UnknownTable`] for an `ALTER TABLE` of a table not created
+    ///   earlier in the text;
+    ///
+    /// then, once the whole text is read, the errors of
+    /// [`SchemaBuilder::build`] (duplicate names, keys naming unknown columns,
+    /// foreign keys to unknown tables, ...).
     pub fn from_ddl_with_dialect(ddl: &str, dialect: &dyn ParserDialect) -> Result<Schema> {
         let syntax = |e: ParserError| Error::from_sql_parser("DDL", &e);
         let mut parser = Parser::new(dialect).try_with_sql(ddl).map_err(syntax)?;

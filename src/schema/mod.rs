@@ -72,6 +72,29 @@ impl Schema {
     /// The table named `name`: a table without namespace of exactly that
     /// name, else `namespace.table`, else a bare name that exactly one
     /// namespace holds.
+    ///
+    /// ```
+    /// use sqlrel::schema::Schema;
+    /// use sqlrel::ErrorKind;
+    ///
+    /// let schema = Schema::from_ddl(
+    ///     "CREATE TABLE public.users (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE archive.users (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE public.orders (id INTEGER PRIMARY KEY);",
+    /// )?;
+    /// assert_eq!(schema.table("archive.users")?.namespace(), Some("archive"));
+    /// // One namespace holds `orders`: the bare name finds it.
+    /// assert_eq!(schema.table("orders")?.qualified_name().to_string(), "public.orders");
+    /// // Two hold `users`: the bare name finds neither.
+    /// assert_eq!(schema.table("users").unwrap_err().kind(), ErrorKind::UnknownTable);
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownTable`] when no rule finds a table; a bare name that
+    /// tables of several namespaces carry finds none (write it
+    /// `namespace.table`).
     pub fn table(&self, name: &str) -> Result<&Arc<Table>> {
         let id = self.names.find(name)?;
         Ok(&self.tables[id.index()])
@@ -112,6 +135,26 @@ impl Schema {
     /// The column written `table.column` (or `namespace.table.column`).
     /// Names containing dots are found too: every split point is tried,
     /// the rightmost first.
+    ///
+    /// ```
+    /// use sqlrel::schema::Schema;
+    /// use sqlrel::ErrorKind;
+    ///
+    /// let schema = Schema::from_ddl(
+    ///     r#"CREATE TABLE billing.invoices (id INTEGER PRIMARY KEY, "total.net" INTEGER);"#,
+    /// )?;
+    /// assert_eq!(schema.column("billing.invoices.id")?.to_string(), "billing.invoices.id");
+    /// assert_eq!(schema.column("invoices.total.net")?.name(), "total.net");
+    /// assert_eq!(schema.column("invoices.nope").unwrap_err().kind(), ErrorKind::UnknownColumn);
+    /// assert_eq!(schema.column("id").unwrap_err().kind(), ErrorKind::InvalidArgument);
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::UnknownTable`] or [`Error::UnknownColumn`] when no split
+    ///   finds a column: the error of the rightmost split.
+    /// - [`Error::InvalidArgument`] when `reference` has no dot.
     pub fn column(&self, reference: &str) -> Result<ColumnRef> {
         let mut first_error = None;
         for (i, _) in reference.rmatch_indices('.') {
@@ -133,11 +176,22 @@ impl Schema {
     }
 
     /// The column written `table.column` as an expression.
+    ///
+    /// # Errors
+    ///
+    /// As [`column`](Self::column).
     pub fn col(&self, reference: &str) -> Result<crate::expr::Expr> {
         self.column(reference).map(crate::expr::Expr::col)
     }
 
     /// The column `column` of `table`.
+    ///
+    /// The handle is made on `table` as given, which is not checked to be
+    /// one of this schema's tables (see [`owns`](Self::owns)).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`] when `table` has no column named `column`.
     pub fn table_column(&self, table: &Arc<Table>, column: &str) -> Result<ColumnRef> {
         let id = table
             .column_id(column)
