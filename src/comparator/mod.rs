@@ -796,7 +796,7 @@ impl<'r> Comparator<'r> {
     pub fn with_parent(&self, parent: &Row) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
         let criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
-        Ok(self.over_secondary(criterion))
+        Ok(self.over_join_tables(criterion))
     }
 
     /// [`with_parent`](Self::with_parent) for a statement that reads the
@@ -851,7 +851,7 @@ impl<'r> Comparator<'r> {
         let lazy = self.rel.lazy_clause(false);
         let mut criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
         criterion.read_through(self.rel.target().id(), Some(&target), Annotations::NONE);
-        Ok(self.over_secondary(criterion))
+        Ok(self.over_join_tables(criterion))
     }
 
     /// `EXISTS (SELECT 1 FROM target [, secondary] WHERE join AND criterion)`.
@@ -917,6 +917,7 @@ impl<'r> Comparator<'r> {
         if let Some(secondary) = self.rel.secondary() {
             from.push(FromItem::table(secondary.clone()));
         }
+        from.extend(self.rel.extra_tables().iter().cloned().map(FromItem::table));
         Expr::exists(Subquery {
             projection: Projection::One,
             from,
@@ -932,20 +933,28 @@ impl<'r> Comparator<'r> {
         if let Some(alias) = &self.source {
             criterion.read_through(self.rel.parent().id(), Some(alias), Annotations::NONE);
         }
-        Ok(self.over_secondary(criterion))
+        Ok(self.over_join_tables(criterion))
     }
 
-    /// For many-to-many, wraps a criterion that mentions the association
-    /// table in `EXISTS (SELECT 1 FROM secondary WHERE ...)`, so that it
-    /// composes under OR and NOT.
-    fn over_secondary(&self, criterion: Expr) -> Expr {
+    /// A criterion over the parent and target (a lazy clause with values
+    /// bound) that also names the association table of a many-to-many, or
+    /// the relationship's extra tables, wrapped so that it composes under
+    /// OR and NOT: the whole of it in `EXISTS (SELECT 1 FROM secondary
+    /// [, extra tables] WHERE ...)` for a many-to-many, else its conjuncts
+    /// that name extra tables in `EXISTS` over those.
+    fn over_join_tables(&self, criterion: Expr) -> Expr {
+        let extra = self.rel.extra_tables();
         match self.rel.secondary() {
-            None => criterion,
-            Some(secondary) => Expr::exists(Subquery {
-                projection: Projection::One,
-                from: vec![FromItem::table(secondary.clone())],
-                filter: Some(criterion),
-            }),
+            None => criterion.exists_over(extra),
+            Some(secondary) => {
+                let mut from = vec![FromItem::table(secondary.clone())];
+                from.extend(extra.iter().cloned().map(FromItem::table));
+                Expr::exists(Subquery {
+                    projection: Projection::One,
+                    from,
+                    filter: Some(criterion),
+                })
+            }
         }
     }
 

@@ -3,10 +3,13 @@
 //! The column visitors descend into subqueries too, because a column of an
 //! outer table inside a correlated subquery still refers to that outer table.
 
+use std::sync::Arc;
+
 use super::{
-    Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, Projection, Subquery, TableAlias,
+    Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, FromItem, Projection, Subquery,
+    TableAlias,
 };
-use crate::schema::{ColumnRef, TableId};
+use crate::schema::{ColumnRef, Table, TableId};
 
 impl Expr {
     /// Calls `f` on every direct child expression.
@@ -107,6 +110,52 @@ impl Expr {
                 f(b);
             }
         });
+    }
+
+    /// Whether a column of `table` itself (not read through an alias)
+    /// occurs anywhere in this expression.
+    pub(crate) fn mentions(&self, table: TableId) -> bool {
+        let mut found = false;
+        self.for_each_column(&mut |c| {
+            found |= c.alias.is_none() && c.column.table_id() == table;
+        });
+        found
+    }
+
+    /// This condition with the conjuncts that name any of `tables` moved
+    /// into `EXISTS (SELECT 1 FROM <the tables they name> WHERE <them>)`.
+    ///
+    /// A join condition may name tables beyond the two it joins (a
+    /// relationship's extra tables): where the statement does not have
+    /// them, the condition means "some rows of them exist such that ...",
+    /// and this writes it so. Each outer row is then counted once, however
+    /// many rows of the extra tables match. Conjuncts that name none of
+    /// `tables` stay outside, where a join can use them.
+    pub(crate) fn exists_over(self, tables: &[Arc<Table>]) -> Expr {
+        if tables.is_empty() {
+            return self;
+        }
+        let conjuncts = match self {
+            Expr::And(items) => items,
+            single => vec![single],
+        };
+        let (inner, outer): (Vec<Expr>, Vec<Expr>) = conjuncts
+            .into_iter()
+            .partition(|e| tables.iter().any(|t| e.mentions(t.id())));
+        if inner.is_empty() {
+            return Expr::all(outer);
+        }
+        let from = tables
+            .iter()
+            .filter(|t| inner.iter().any(|e| e.mentions(t.id())))
+            .map(|t| FromItem::table(Arc::clone(t)))
+            .collect();
+        let exists = Expr::exists(Subquery {
+            projection: Projection::One,
+            from,
+            filter: Some(Expr::all(inner)),
+        });
+        Expr::all(outer.into_iter().chain([exists]))
     }
 
     /// Reads the columns of `table` that are not yet read through an alias,

@@ -881,15 +881,16 @@ impl Select {
                     Annotations::NONE,
                 );
                 sj.read_through(target.table.id(), target.alias.as_ref(), Annotations::NONE);
+                let extra = rel.extra_tables();
                 self.joins.push(Join {
                     kind,
                     item: secondary_item,
-                    on: clean(pj),
+                    on: clean(pj).exists_over(extra),
                 });
                 self.joins.push(Join {
                     kind,
                     item: target,
-                    on: clean(sj),
+                    on: clean(sj).exists_over(extra),
                 });
             }
             _ => {
@@ -904,7 +905,7 @@ impl Select {
                 self.joins.push(Join {
                     kind,
                     item: target,
-                    on: clean(pj),
+                    on: clean(pj).exists_over(rel.extra_tables()),
                 });
             }
         }

@@ -69,4 +69,5 @@ pub(super) struct DerivedParts {
     pub(super) lazy: OnceLock<LazyClause>,
     pub(super) reverse_lazy: OnceLock<LazyClause>,
     pub(super) plain_joins: OnceLock<(Expr, Option<Expr>)>,
+    pub(super) extra_tables: OnceLock<Vec<Arc<Table>>>,
 }

@@ -187,6 +187,61 @@ impl Relationship {
         })
     }
 
+    /// The tables the join conditions name besides the parent, the target
+    /// and the secondary table, in order of first appearance: a
+    /// `primaryjoin` such as `t1.id = t2.t1id AND t3.t2id = t2.id` relates
+    /// a `t1` row to the `t2` rows for which some `t3` row matches.
+    /// Predicates and joins along the relationship bring these tables
+    /// into their own subqueries.
+    ///
+    /// ```
+    /// use sqlrel::registry::Registry;
+    /// use sqlrel::relationship::RelationshipConfig;
+    /// use sqlrel::schema::Schema;
+    ///
+    /// let schema = Schema::from_ddl(
+    ///     "CREATE TABLE t1 (id INTEGER PRIMARY KEY, data TEXT);
+    ///      CREATE TABLE t2 (id INTEGER PRIMARY KEY, t1id INTEGER REFERENCES t1(id));
+    ///      CREATE TABLE t3 (id INTEGER PRIMARY KEY, data TEXT, t2id INTEGER REFERENCES t2(id));",
+    /// )?;
+    /// let registry = Registry::builder(schema)
+    ///     .relationship(
+    ///         RelationshipConfig::new("t1", "t2_view", "t2")
+    ///             .viewonly(true)
+    ///             .primaryjoin("t1.id = t2.t1id AND t3.t2id = t2.id AND t3.data = t1.data"),
+    ///     )
+    ///     .configure()?;
+    /// let rel = registry.relationship("t1.t2_view")?;
+    /// let extra: Vec<&str> = rel.extra_tables().iter().map(|t| t.name()).collect();
+    /// assert_eq!(extra, ["t3"]);
+    /// assert_eq!(
+    ///     rel.any(None)?.to_string(),
+    ///     "EXISTS (SELECT 1 FROM t2, t3 WHERE t1.id = t2.t1id AND t3.t2id = t2.id AND t3.data = t1.data)"
+    /// );
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    pub fn extra_tables(&self) -> &[Arc<Table>] {
+        self.derived.parts().extra_tables.get_or_init(|| {
+            let known = |id| {
+                id == self.parent.id()
+                    || id == self.target.id()
+                    || self.secondary().is_some_and(|s| s.id() == id)
+            };
+            let mut extra: Vec<Arc<Table>> = Vec::new();
+            let mut note = |c: &crate::expr::ColumnExpr| {
+                let table = c.column.table_arc();
+                if !known(table.id()) && !extra.iter().any(|t| t.id() == table.id()) {
+                    extra.push(Arc::clone(table));
+                }
+            };
+            self.primaryjoin.for_each_column(&mut note);
+            if let Some(sj) = self.secondaryjoin() {
+                sj.for_each_column(&mut note);
+            }
+            extra
+        })
+    }
+
     /// The primary and secondary joins without marks, for predicates that
     /// need no aliasing (computed once).
     pub(crate) fn plain_joins(&self) -> &(Expr, Option<Expr>) {
@@ -274,6 +329,14 @@ impl fmt::Debug for Relationship {
             .field("lazy", self.lazy_clause(false))
             .field("reverse_lazy", self.lazy_clause(true))
             .field("plain_joins", self.plain_joins())
+            .field(
+                "extra_tables",
+                &self
+                    .extra_tables()
+                    .iter()
+                    .map(|t| t.qualified_name().to_string())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -352,7 +352,16 @@ CMP_OPERATORS = {
     "like": lambda col, value: col.like(value),
 }
 
-RELATIONSHIP_PREDICATES = ("any", "has", "is_none", "is_not_none", "contains", "eq", "ne")
+RELATIONSHIP_PREDICATES = (
+    "any",
+    "has",
+    "is_none",
+    "is_not_none",
+    "contains",
+    "eq",
+    "ne",
+    "with_parent",
+)
 
 
 def predicate(spec, classes, tables):
@@ -389,6 +398,12 @@ def relationship_predicate(method, spec, classes, tables):
         return attribute == None  # noqa: E711 (the comparator's IS NULL form)
     if method == "is_not_none":
         return attribute != None  # noqa: E711
+    if method == "with_parent":
+        # The target rows of a parent instance holding the given values.
+        parent = attribute.parent.class_()
+        for column_key, value in spec["row"].items():
+            setattr(parent, column_key, value)
+        return orm.with_parent(parent, attribute)
     # contains / eq / ne compare with an instance of the related class
     # holding the given column values.
     related = attribute.property.mapper.class_()
@@ -399,6 +414,27 @@ def relationship_predicate(method, spec, classes, tables):
     if method == "eq":
         return attribute == related
     return attribute != related
+
+
+def join_select(query, classes):
+    """`SELECT parent key, target key FROM parent JOIN target` along a
+    relationship (an outer join with `"outer": true`), ordered by the keys;
+    a self-referential target is aliased."""
+    table_name, _, name = query["join"].partition(".")
+    try:
+        parent = classes[table_name]
+        attribute = getattr(parent, name)
+    except (KeyError, AttributeError):
+        raise CaseError("unknown relationship %r" % query["join"]) from None
+    target = orm.aliased(attribute.property.mapper.class_)
+    key = [getattr(parent, c.key) for c in sa.inspect(parent).primary_key]
+    key += [getattr(target, c.key) for c in sa.inspect(target).mapper.primary_key]
+    select = sa.select(*key).select_from(parent)
+    if query.get("outer"):
+        select = select.outerjoin(attribute.of_type(target))
+    else:
+        select = select.join(attribute.of_type(target))
+    return select.order_by(*key)
 
 
 def run_queries(case, engine, classes, tables):
@@ -412,11 +448,14 @@ def run_queries(case, engine, classes, tables):
             table = tables[query["table"]]
             key = list(table.primary_key.columns)
             try:
-                select = (
-                    sa.select(*key)
-                    .where(predicate(query["where"], classes, tables))
-                    .order_by(*key)
-                )
+                if "join" in query:
+                    select = join_select(query, classes)
+                else:
+                    select = (
+                        sa.select(*key)
+                        .where(predicate(query["where"], classes, tables))
+                        .order_by(*key)
+                    )
                 sql = str(select.compile(engine, compile_kwargs={"literal_binds": True}))
                 rows = [list(row) for row in connection.execute(select)]
                 results[query["name"]] = {"sql": sql, "rows": rows}
