@@ -301,6 +301,7 @@ fn sql_output_runs_on_sqlite() {
 
 #[test]
 fn sql_output_runs_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut db = Postgres::new("cli");
     seeded(&mut db);
     let sql = ok(&[

@@ -249,10 +249,12 @@ fn rows_match_sqlalchemy_on_sqlite() {
 
 #[test]
 fn rows_match_sqlalchemy_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     rows_match_sqlalchemy(|name| Box::new(Postgres::new(name)));
 }
 
 #[test]
 fn rows_match_sqlalchemy_on_mariadb() {
+    common::engines::skip_without_server!("MYSQL_URL");
     rows_match_sqlalchemy(|name| Box::new(MySql::new(name)));
 }

@@ -593,11 +593,13 @@ fn rows_on_sqlite() {
 
 #[test]
 fn rows_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     rows_on(Dialect::Postgres);
 }
 
 #[test]
 fn rows_on_mariadb() {
+    common::engines::skip_without_server!("MYSQL_URL");
     rows_on(Dialect::MySql);
 }
 
@@ -718,6 +720,7 @@ fn long_name_aliases_on_sqlite() {
 
 #[test]
 fn long_name_aliases_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     long_rows_on(Dialect::Postgres);
 }
 
@@ -725,6 +728,7 @@ fn long_name_aliases_on_postgres() {
 /// `<64 characters>_1` is fine there.
 #[test]
 fn long_name_aliases_on_mariadb() {
+    common::engines::skip_without_server!("MYSQL_URL");
     long_rows_on(Dialect::MySql);
 }
 
@@ -901,10 +905,12 @@ fn dotted_names_rows_on_sqlite() {
 
 #[test]
 fn dotted_names_rows_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     dotted_rows_on(Dialect::Postgres);
 }
 
 #[test]
 fn dotted_names_rows_on_mariadb() {
+    common::engines::skip_without_server!("MYSQL_URL");
     dotted_rows_on(Dialect::MySql);
 }

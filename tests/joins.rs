@@ -849,10 +849,12 @@ fn rows_on_sqlite() {
 
 #[test]
 fn rows_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     rows_on(Dialect::Postgres);
 }
 
 #[test]
 fn rows_on_mariadb() {
+    common::engines::skip_without_server!("MYSQL_URL");
     rows_on(Dialect::MySql);
 }

@@ -734,6 +734,7 @@ CREATE TABLE {s2}."a.b" (
 
 #[test]
 fn postgres_schemas_reflect_like_their_ddl() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut pg = PgSchemas::new();
     let ddl = pg.execute(PG_DDL);
     let reflected = pg.reflect().expect("reflect PostgreSQL");
@@ -794,6 +795,7 @@ fn postgres_schemas_reflect_like_their_ddl() {
 
 #[test]
 fn postgres_relationships_resolve_like_on_the_ddl_schema() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut pg = PgSchemas::new();
     let ddl = pg.execute(PG_DDL);
     let configs = [
@@ -821,6 +823,7 @@ fn postgres_relationships_resolve_like_on_the_ddl_schema() {
 
 #[test]
 fn postgres_generated_names_unique_indexes_and_partitions() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut pg = PgSchemas::new();
     pg.execute(
         r#"
@@ -892,6 +895,7 @@ fn postgres_generated_names_unique_indexes_and_partitions() {
 
 #[test]
 fn postgres_missing_and_unlisted_schemas() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut pg = PgSchemas::new();
     pg.execute(
         "CREATE TABLE {s1}.users (id integer PRIMARY KEY);
@@ -934,6 +938,7 @@ fn postgres_missing_and_unlisted_schemas() {
 
 #[test]
 fn postgres_closed_connection_is_a_reflect_error() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut pg = PgSchemas::new();
     pg.execute("CREATE TABLE {s1}.users (id integer PRIMARY KEY);");
     let pid: i32 = pg
@@ -958,6 +963,7 @@ fn postgres_closed_connection_is_a_reflect_error() {
 
 #[test]
 fn postgres_server_errors_carry_the_server_message() {
+    common::engines::skip_without_server!("DATABASE_URL");
     let mut pg = PgSchemas::new();
     let s1 = pg.s1.clone();
     // A session inside a failed transaction rejects every statement.

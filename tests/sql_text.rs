@@ -182,11 +182,13 @@ fn fixture_predicates_as_text_on_sqlite() {
 
 #[test]
 fn fixture_predicates_as_text_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
     rows_match(|name| Box::new(Postgres::new(name)));
 }
 
 #[test]
 fn fixture_predicates_as_text_on_mariadb() {
+    common::engines::skip_without_server!("MYSQL_URL");
     rows_match(|name| Box::new(MySql::new(name)));
 }
 

@@ -29,17 +29,144 @@ fn unique_name(case: &str) -> String {
     )
 }
 
-/// The URL of a server the suite needs; panics with set-up instructions
-/// when absent, so the suite never passes without running these tests.
+/// How to give the tests their servers.
+const SERVER_SETUP: &str = "Run the suite with `scripts/test.sh`, which starts throwaway \
+    PostgreSQL and MariaDB servers and sets DATABASE_URL and MYSQL_URL, or point the variable at \
+    a server you own (DATABASE_URL=postgres://user@host:port/db, \
+    MYSQL_URL=mysql://user:pass@host:port/db).";
+
+/// The URL in `var`, if set and not empty.
+fn env_url(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|url| !url.is_empty())
+}
+
+/// Whether a missing server URL fails a test instead of skipping it:
+/// `SQLREL_REQUIRE_SERVERS` set to anything but `0` (`scripts/test.sh` sets
+/// it, so a run meant to use servers cannot pass without them).
+fn servers_required() -> bool {
+    std::env::var_os("SQLREL_REQUIRE_SERVERS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The URL of the server in `var` (`DATABASE_URL` or `MYSQL_URL`) for the
+/// calling test, or `None` when `var` is unset: the test is then skipped
+/// (see [`skip_without_server!`]), which is announced on stderr at once and again
+/// in a summary when the test binary exits. With `SQLREL_REQUIRE_SERVERS`
+/// set, a missing URL panics with the set-up instructions instead.
+pub fn require_server(var: &str) -> Option<String> {
+    require(var, "")
+}
+
+/// [`require_server`] for the part of a test that runs on that server
+/// (e.g. `"its PostgreSQL part"`), when the rest runs without it: the
+/// caller skips only that part, and the notices say so.
+pub fn require_server_for_part(var: &str, part: &str) -> Option<String> {
+    require(var, &format!(" ({part})"))
+}
+
+fn require(var: &str, part: &str) -> Option<String> {
+    if let Some(url) = env_url(var) {
+        return Some(url);
+    }
+    if servers_required() {
+        panic!(
+            "{var} is not set, and SQLREL_REQUIRE_SERVERS asks for every server test to run: \
+             these tests execute SQL on a real server. {SERVER_SETUP}"
+        );
+    }
+    skipped::record(var, part);
+    None
+}
+
+/// Returns from the calling test, skipping it, unless the server whose URL
+/// is in `$var` is configured; see [`require_server`].
+#[allow(unused_macros)] // not every test binary has server tests
+macro_rules! skip_without_server {
+    ($var:literal) => {
+        if $crate::common::engines::require_server($var).is_none() {
+            return;
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use skip_without_server;
+
+/// The variable holding the URL of `dialect`'s server; `None` for SQLite,
+/// which runs in memory.
+pub fn server_var(dialect: Dialect) -> Option<&'static str> {
+    match dialect {
+        Dialect::Sqlite => None,
+        Dialect::Postgres => Some("DATABASE_URL"),
+        Dialect::MySql => Some("MYSQL_URL"),
+    }
+}
+
+/// The URL of a server for a test that has already passed
+/// [`skip_without_server!`]; panics with set-up instructions when absent, so a
+/// server test that forgot that check fails rather than passes.
 pub fn server_url(var: &str) -> String {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => url,
-        _ => panic!(
-            "{var} is not set: these tests execute SQL on a real server. Run the suite with \
-             `scripts/test.sh`, which starts throwaway PostgreSQL and MariaDB servers and sets \
-             DATABASE_URL and MYSQL_URL, or point {var} at a server you own \
-             (DATABASE_URL=postgres://user@host:port/db, MYSQL_URL=mysql://user:pass@host:port/db)."
-        ),
+    env_url(var).unwrap_or_else(|| {
+        panic!("{var} is not set: these tests execute SQL on a real server. {SERVER_SETUP}")
+    })
+}
+
+/// The notices of skipped server tests.
+mod skipped {
+    use std::io::Write;
+    use std::sync::{Mutex, PoisonError};
+
+    /// `test (part)`, if the whole test was not skipped, and the missing
+    /// variable, for every skip so far.
+    static SKIPPED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+    // C's atexit: the test harness has no hook after the last test, and
+    // the summary belongs after the harness's own report.
+    unsafe extern "C" {
+        fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+    }
+
+    /// Announces that the running test (the harness names each test's
+    /// thread after it), or the `part` of it, is skipped for lack of `var`.
+    /// Written to the stderr handle itself: the harness captures
+    /// `eprintln!` of passing tests.
+    pub fn record(var: &str, part: &str) {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("<unnamed test>")
+            .to_owned()
+            + part;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED (no {var}): {test} — run scripts/test.sh to start throwaway servers, \
+             or set {var}"
+        );
+        let mut skipped = SKIPPED.lock().unwrap_or_else(PoisonError::into_inner);
+        if skipped.is_empty() {
+            // SAFETY: registers a plain function without captured state;
+            // it only reads SKIPPED and writes to stderr.
+            unsafe {
+                atexit(summary);
+            }
+        }
+        skipped.push((test, var.to_owned()));
+    }
+
+    /// Lists the skipped tests once, after the harness's report.
+    extern "C" fn summary() {
+        let mut skipped = SKIPPED.lock().unwrap_or_else(PoisonError::into_inner);
+        skipped.sort();
+        let mut text = format!(
+            "\n==================== SERVER TESTS SKIPPED: {} ====================\n",
+            skipped.len()
+        );
+        for (test, var) in skipped.iter() {
+            text.push_str(&format!("  {test} (no {var})\n"));
+        }
+        text.push_str(&format!(
+            "Counted as passed above, these did not run (a named part: only that part did not run).\n{}\n\
+             ===================================================================\n",
+            super::SERVER_SETUP
+        ));
+        let _ = std::io::stderr().write_all(text.as_bytes());
     }
 }
 

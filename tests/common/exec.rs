@@ -27,8 +27,8 @@ pub fn ids(ids: &[i64]) -> Rows {
 }
 
 /// A fresh database of the engine speaking `dialect`. The server engines
-/// panic with set-up instructions when their URL is missing, so a test
-/// using them fails instead of being skipped.
+/// panic with set-up instructions when their URL is missing: a test decides
+/// to skip before, with [`super::engines::skip_without_server!`].
 pub fn engine(dialect: Dialect, case: &str) -> Box<dyn Engine> {
     match dialect {
         Dialect::Sqlite => Box::new(Sqlite::new()),
