@@ -26,7 +26,7 @@ run_tests() {
 }
 args=("$@")
 
-# Graphviz's `dot` checks the CLI's DOT output (tests/cli.rs).
+# Graphviz's `dot` checks the CLI's DOT output (tests/it/cli.rs).
 if ! command -v dot >/dev/null; then
     if ((EUID != 0)); then
         die "missing graphviz; install with: sudo apt-get install graphviz"

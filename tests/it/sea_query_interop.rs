@@ -2,7 +2,7 @@
 //! `Condition` dropped into a statement built with sea-query renders the
 //! same SQL as sqlrel's own `Select`, and returns the same rows.
 
-mod common;
+use crate::common;
 
 use sea_query::{Cond, ExprTrait, Order as SqOrder, Query, SqliteQueryBuilder};
 use sqlrel::expr::Expr;

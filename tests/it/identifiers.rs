@@ -7,7 +7,7 @@
 //! on SQLite, PostgreSQL and MariaDB against tables created with DDL written
 //! by hand for each engine.
 
-mod common;
+use crate::common;
 
 use common::exec::{Check, engine, ids, parse_back, parse_back_all, rows, run_checks, sql_listing};
 use sqlparser::dialect::{GenericDialect, MySqlDialect, PostgreSqlDialect};

@@ -79,7 +79,6 @@ fn require(var: &str, part: &str) -> Option<String> {
 
 /// Returns from the calling test, skipping it, unless the server whose URL
 /// is in `$var` is configured; see [`require_server`].
-#[allow(unused_macros)] // not every test binary has server tests
 macro_rules! skip_without_server {
     ($var:literal) => {
         if $crate::common::engines::require_server($var).is_none() {
@@ -87,7 +86,6 @@ macro_rules! skip_without_server {
         }
     };
 }
-#[allow(unused_imports)]
 pub(crate) use skip_without_server;
 
 /// The variable holding the URL of `dialect`'s server; `None` for SQLite,

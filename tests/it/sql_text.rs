@@ -6,7 +6,7 @@
 //! where SQLAlchemy is wrong). Plus aliases, nesting, self-referential
 //! adaptation, pass-through of the surrounding SQL, and the errors.
 
-mod common;
+use crate::common;
 
 use serde_json::Value as Json;
 use sqlrel::query::Dialect;

@@ -29,7 +29,7 @@
 //! - §3.4 errors: a value that was never set is "Can't resolve value for
 //!   column ...; no value has been set for this column".
 
-mod common;
+use crate::common;
 
 use common::engines::Engine;
 use common::exec::{Check, Rows, engine, ids, parse_back_all, rows, run_checks, sql_listing};

@@ -11,8 +11,14 @@ use sqlrel::relationship::{Backref, Direction, Relationship, RelationshipConfig,
 use sqlrel::schema::{ColumnRef, Schema};
 use sqlrel::{Error, ErrorKind, Position};
 
-const BLOG_SQL: &str = include_str!("fixtures/relationship_files/blog.sql");
-const BLOG_TOML: &str = include_str!("fixtures/relationship_files/blog.toml");
+const BLOG_SQL: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/relationship_files/blog.sql"
+));
+const BLOG_TOML: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/relationship_files/blog.toml"
+));
 
 const USERS_ADDRESSES: &str = "
     CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);

@@ -6,7 +6,7 @@
 //! panics, and what it generates always configures, with exactly one
 //! relationship per direction of every usable foreign-key path.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

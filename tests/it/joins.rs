@@ -7,7 +7,7 @@
 //! deterministic output, and the errors. The SQL is snapshotted for all
 //! three dialects and executed on SQLite, PostgreSQL and MariaDB.
 
-mod common;
+use crate::common;
 
 use common::engines::Engine;
 use common::exec::{Check, Rows, engine, parse_back_all, rows, run_checks, sql_listing};

@@ -2,7 +2,7 @@
 //! shared conformance catalog's cases restated there) is configured with
 //! sqlrel and compared with what SQLAlchemy decided for it.
 
-mod common;
+use crate::common;
 
 use serde_json::Value as Json;
 use sqlrel::ErrorKind;

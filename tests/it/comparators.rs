@@ -1,11 +1,11 @@
 //! Relationship predicates on every relationship shape, checked four ways:
-//! the SQL for all three dialects is snapshotted (tests/snapshots/), parses
+//! the SQL for all three dialects is snapshotted (tests/it/snapshots/), parses
 //! back with sqlparser's matching dialect, and returns the same rows as
 //! SQLAlchemy on SQLite, PostgreSQL and MariaDB. Where SQLAlchemy's rows are
 //! wrong, the fixture says why and gives the right rows
 //! (`sqlalchemy_wrong`).
 
-mod common;
+use crate::common;
 
 use std::fmt::Write;
 

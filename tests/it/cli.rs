@@ -1,9 +1,8 @@
 //! The `sqlrel` binary, run as a user would: every subcommand and format on
 //! the shop schema (examples/data/shop.sql), the SQL it prints executed on
 //! SQLite and PostgreSQL, and the error paths with their exit statuses.
-#![cfg(feature = "cli")]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

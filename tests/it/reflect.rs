@@ -2,9 +2,8 @@
 //! server of `scripts/test.sh` (`DATABASE_URL`). Each reflected schema must
 //! equal the one `Schema::from_ddl_for` reads from the DDL that created the
 //! database (up to the spelling of type names: case and spaces).
-#![cfg(all(feature = "sqlite", feature = "postgres"))]
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
