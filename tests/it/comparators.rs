@@ -10,16 +10,13 @@ use crate::common;
 use std::fmt::Write;
 
 use serde_json::Value as Json;
-use sqlparser::dialect::{
-    Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
-};
-use sqlparser::parser::Parser;
 use sqlrel::query::{Dialect, Order, Select};
 use sqlrel::registry::Registry;
 
 use common::case::{Case, load_dir};
-use common::engines::{Engine, MySql, Postgres, Sqlite};
+use common::exec::engine;
 use common::oracle::assert_no_failures;
+use common::parse_back::{assert_parses_back, both_forms};
 use common::predicate::predicate;
 
 type Rows = Vec<Vec<Option<i64>>>;
@@ -159,55 +156,29 @@ fn canonical(v: &Json) -> String {
     }
 }
 
-fn parser_dialect(dialect: Dialect) -> Box<dyn ParserDialect> {
-    match dialect {
-        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
-        Dialect::MySql => Box::new(MySqlDialect {}),
-        Dialect::Sqlite => Box::new(SQLiteDialect {}),
-    }
-}
-
 #[test]
 fn emitted_sql_parses_back_in_each_dialect() {
-    let mut failures = Vec::new();
-    let mut checked = 0;
+    let mut statements = Vec::new();
     for (case, oracle) in cases() {
         let (_, planned) = plan(&case, &oracle);
-        for p in planned
-            .iter()
-            .filter_map(|p| p.statement.as_ref().ok().map(|s| (p, s)))
-        {
-            for dialect in Dialect::ALL {
-                let inlined = p.1.to_string(dialect).expect("render");
-                let (bound, _) = p.1.build(dialect).expect("build");
-                for sql in [inlined, bound] {
-                    checked += 1;
-                    if let Err(e) = Parser::parse_sql(parser_dialect(dialect).as_ref(), &sql) {
-                        failures.push(format!(
-                            "{}/{} {dialect}: {e}\n  {sql}",
-                            case.name, p.0.name
-                        ));
-                    }
-                }
+        for p in &planned {
+            if let Ok(select) = &p.statement {
+                statements.extend(both_forms(&format!("{}/{}", case.name, p.name), select));
             }
         }
     }
+    let checked = assert_parses_back(statements);
     assert!(checked > 1000, "only {checked} statements checked");
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} fail to parse:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }
 
-/// Loads every case into a fresh database of `engine` and compares rows.
-fn rows_match_sqlalchemy(mut engine: impl FnMut(&str) -> Box<dyn Engine>) {
+/// Loads every case into a fresh database of the engine speaking `dialect`
+/// and compares rows.
+fn rows_match_sqlalchemy(dialect: Dialect) {
     let mut failures = Vec::new();
     let mut executed = 0;
     for (case, oracle) in cases() {
         let (_, planned) = plan(&case, &oracle);
-        let mut db = engine(&case.name);
+        let mut db = engine(dialect, &case.name);
         db.execute(&case.ddl);
         for statement in &case.data {
             db.execute(statement);
@@ -242,19 +213,4 @@ fn rows_match_sqlalchemy(mut engine: impl FnMut(&str) -> Box<dyn Engine>) {
     assert_no_failures(executed, 300, &failures);
 }
 
-#[test]
-fn rows_match_sqlalchemy_on_sqlite() {
-    rows_match_sqlalchemy(|_| Box::new(Sqlite::new()));
-}
-
-#[test]
-fn rows_match_sqlalchemy_on_postgres() {
-    common::engines::skip_without_server!("DATABASE_URL");
-    rows_match_sqlalchemy(|name| Box::new(Postgres::new(name)));
-}
-
-#[test]
-fn rows_match_sqlalchemy_on_mariadb() {
-    common::engines::skip_without_server!("MYSQL_URL");
-    rows_match_sqlalchemy(|name| Box::new(MySql::new(name)));
-}
+common::engines::on_each_engine!(rows_match_sqlalchemy => rows_match_sqlalchemy);

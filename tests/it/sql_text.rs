@@ -15,7 +15,8 @@ use sqlrel::sql_text::{expand_sql, expand_sql_with_params};
 use sqlrel::{Error, ErrorKind};
 
 use common::case::load_dir;
-use common::engines::{Engine, MySql, Postgres, Sqlite};
+use common::engines::{Engine, Sqlite};
+use common::exec::engine;
 use common::oracle::assert_no_failures;
 
 type Rows = Vec<Vec<Option<i64>>>;
@@ -121,12 +122,12 @@ fn statement(registry: &Registry, table: &str, predicate: &str) -> String {
     )
 }
 
-fn rows_match(mut engine: impl FnMut(&str) -> Box<dyn Engine>) {
+fn rows_match(dialect: Dialect) {
     let mut failures = Vec::new();
     let mut executed = 0;
     for (_, case, oracle) in load_dir("tests/fixtures/queries") {
         let registry = case.registry().expect("configure");
-        let mut db = engine(&case.name);
+        let mut db = engine(dialect, &case.name);
         db.execute(&case.ddl);
         for statement in &case.data {
             db.execute(statement);
@@ -175,22 +176,7 @@ fn rows_match(mut engine: impl FnMut(&str) -> Box<dyn Engine>) {
     assert_no_failures(executed, 600, &failures);
 }
 
-#[test]
-fn fixture_predicates_as_text_on_sqlite() {
-    rows_match(|_| Box::new(Sqlite::new()));
-}
-
-#[test]
-fn fixture_predicates_as_text_on_postgres() {
-    common::engines::skip_without_server!("DATABASE_URL");
-    rows_match(|name| Box::new(Postgres::new(name)));
-}
-
-#[test]
-fn fixture_predicates_as_text_on_mariadb() {
-    common::engines::skip_without_server!("MYSQL_URL");
-    rows_match(|name| Box::new(MySql::new(name)));
-}
+common::engines::on_each_engine!(fixture_predicates_as_text => rows_match);
 
 const DDL: &str = "
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);

@@ -88,6 +88,38 @@ macro_rules! skip_without_server {
 }
 pub(crate) use skip_without_server;
 
+/// One behaviour, one test per engine: `on_each_engine!(name => run);`
+/// declares a module `name` holding the tests `on_sqlite`, `on_postgres`
+/// and `on_mariadb`, each calling `run(dialect)` of the enclosing module.
+/// The server ones are skipped when their URL is unset
+/// ([`skip_without_server!`]). Attributes (docs) go on the module.
+macro_rules! on_each_engine {
+    ($(#[$attr:meta])* $name:ident => $run:ident) => {
+        $(#[$attr])*
+        mod $name {
+            use sqlrel::query::Dialect;
+
+            #[test]
+            fn on_sqlite() {
+                super::$run(Dialect::Sqlite);
+            }
+
+            #[test]
+            fn on_postgres() {
+                $crate::common::engines::skip_without_server!("DATABASE_URL");
+                super::$run(Dialect::Postgres);
+            }
+
+            #[test]
+            fn on_mariadb() {
+                $crate::common::engines::skip_without_server!("MYSQL_URL");
+                super::$run(Dialect::MySql);
+            }
+        }
+    };
+}
+pub(crate) use on_each_engine;
+
 /// The variable holding the URL of `dialect`'s server; `None` for SQLite,
 /// which runs in memory.
 pub fn server_var(dialect: Dialect) -> Option<&'static str> {

@@ -1,12 +1,7 @@
 //! Running sqlrel statements on the three engines of [`super::engines`] in
 //! both rendered forms (`build()` with bound values, `to_string()` with
-//! values inlined), comparing rows, and parsing emitted SQL back with
-//! sqlparser.
+//! values inlined) and comparing rows.
 
-use sqlparser::dialect::{
-    Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
-};
-use sqlparser::parser::Parser;
 use sqlrel::query::{Dialect, Select};
 
 use super::engines::{Engine, MySql, Postgres, Sqlite};
@@ -108,43 +103,6 @@ pub fn run_checks(db: &mut dyn Engine, checks: &[Check]) -> usize {
         failures.join("\n")
     );
     executed
-}
-
-/// sqlparser's dialect for `dialect`.
-pub fn parser_dialect(dialect: Dialect) -> Box<dyn ParserDialect> {
-    match dialect {
-        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
-        Dialect::MySql => Box::new(MySqlDialect {}),
-        Dialect::Sqlite => Box::new(SQLiteDialect {}),
-    }
-}
-
-/// Parses `sql` with sqlparser's dialect for `dialect`.
-pub fn parse_back(dialect: Dialect, sql: &str) -> Result<(), String> {
-    Parser::parse_sql(parser_dialect(dialect).as_ref(), sql)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
-/// Both forms of every check in every dialect, each parsed back; returns
-/// `(statements checked, failures)`.
-pub fn parse_back_all(checks: &[Check]) -> (usize, Vec<String>) {
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for check in checks {
-        let Ok(select) = &check.select else { continue };
-        for dialect in Dialect::ALL {
-            let bound = select.build(dialect).expect("build").0;
-            let inlined = select.to_string(dialect).expect("to_string");
-            for sql in [bound, inlined] {
-                checked += 1;
-                if let Err(e) = parse_back(dialect, &sql) {
-                    failures.push(format!("{} {dialect}: {e}\n  {sql}", check.name));
-                }
-            }
-        }
-    }
-    (checked, failures)
 }
 
 /// The SQL of every check in every dialect (inlined form, plus the bound

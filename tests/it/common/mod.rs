@@ -5,4 +5,5 @@ pub mod case;
 pub mod engines;
 pub mod exec;
 pub mod oracle;
+pub mod parse_back;
 pub mod predicate;
