@@ -77,7 +77,7 @@ fn inspect_json_matches_the_committed_contract() {
     assert_eq!(actual, expected, "differs from {}", expected_path.display());
 
     // The contract's shape: sorted by table.name, every field present,
-    // column lists sorted, direction names from DESIGN.md.
+    // column lists sorted, direction names from docs/inspect-json.md.
     let rels = actual["relationships"].as_array().expect("relationships");
     assert_eq!(rels.len(), 24);
     let keys: Vec<String> = rels
@@ -360,7 +360,8 @@ fn schema_from_a_sqlite_database() {
     assert_eq!(from_db, from_ddl);
 }
 
-/// Exit status 2 and, with JSON output, DESIGN.md's error object.
+/// Exit status 2 and, with JSON output, the error object of
+/// docs/inspect-json.md.
 fn json_error(args: &[&str]) -> Json {
     let out = sqlrel(args);
     assert_eq!(

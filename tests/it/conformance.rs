@@ -1,6 +1,7 @@
-//! Resolver conformance: every case under `tests/fixtures/resolve/` (and the
-//! shared conformance catalog's cases restated there) is configured with
-//! sqlrel and compared with what SQLAlchemy decided for it.
+//! Resolver conformance: every case under `tests/fixtures/resolve/` (many
+//! restate cases of SQLAlchemy's own test/orm/test_relationships.py and
+//! test/orm/test_rel_fn.py) is configured with sqlrel and compared with what
+//! SQLAlchemy decided for it.
 
 use crate::common;
 

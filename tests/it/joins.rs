@@ -531,7 +531,8 @@ fn checks(reg: &Registry) -> Vec<Check> {
             .and_then(|q| ids_of(q, &[0, 2, 4])),
         rows(&[[5, 5, 3], [5, 5, 4], [5, 5, 5]]),
     );
-    // Composite self-referential many-to-one (§3.9 D49): the manager must
+    // Composite self-referential many-to-one (CompositeSelfRefFKTest of
+    // SQLAlchemy's test/orm/test_relationships.py): the manager must
     // be in the same company, so f2 (2, 2) reports to f1 (2, 1), not e1.
     add(
         "composite_selfref_m2o",

@@ -1,8 +1,12 @@
 //! Lazy-load clauses (`Relationship::lazy_clause(false / true)`), checked
-//! against the lazy clauses SQLAlchemy's own tests assert
-//! (`../shared/conformance/sqlalchemy_relationship_tests.md`: §1.3
-//! `LazyClauseTest`, §1.5 derived lazy clauses, §2.5 lazy clauses of unusual
-//! joins, §3.5 `ParentTest`, §0.2 rule 7 on operand order).
+//! against the lazy clauses SQLAlchemy's own tests assert or imply:
+//! `LazyClauseTest` of test/orm/test_rel_fn.py, and the lazy clauses of that
+//! file's join fixtures (`_JoinFixtures._join_fixture_<name>`; the labels
+//! F1, F2, ... number them here and in registry.rs, each followed by the
+//! fixture's name); `CompositeSelfRefFKTest`, `CompositeJoinPartialFK` and
+//! `DirectSelfRefFKTest` of test/orm/test_relationships.py; `ParentTest`
+//! and `test_m2o_compare_instance` of test/orm/test_query.py (where the
+//! parent's value is the left operand).
 //!
 //! SQLAlchemy prints anonymous binds as `:param_1`, sqlrel's `Display` prints
 //! a bound column as `:colname`. The comparisons here are structural: the
@@ -167,7 +171,7 @@ const M2M: &str = "CREATE TABLE m2mlft (id INTEGER PRIMARY KEY);
      CREATE TABLE m2msecondary (lid INTEGER REFERENCES m2mlft(id), rid INTEGER REFERENCES m2mrgt(id), PRIMARY KEY (lid, rid));";
 
 // ---------------------------------------------------------------------------
-// §1.3 LazyClauseTest / §1.5 F1, F2: one-to-many and many-to-one
+// LazyClauseTest / F1, F2: one-to-many and many-to-one
 // ---------------------------------------------------------------------------
 
 /// F1 o2m: lazy `:param_1 = rgt.lid` (param_1 = lft.id); reverse
@@ -242,8 +246,9 @@ fn backref_lazy_clauses_mirror_the_declaring_side() {
     );
 }
 
-/// §0.2 rule 7 / §3.2: `Address.user == obj` (the m2o's reverse lazy
-/// clause) renders `:param_1 = addresses.user_id`, bound to users.id.
+/// test_query.py's `test_m2o_compare_instance`: `Address.user == obj` (the
+/// m2o's reverse lazy clause) renders `:param_1 = addresses.user_id`, bound
+/// to users.id.
 #[test]
 fn m2o_reverse_lazy_clause_is_the_scalar_equality_form() {
     let r = configure(
@@ -261,7 +266,7 @@ fn m2o_reverse_lazy_clause_is_the_scalar_equality_form() {
     );
 }
 
-/// §3.5 ParentTest P1 / P6: `with_parent(u1, User.addresses)` is
+/// test_query.py's ParentTest: `with_parent(u1, User.addresses)` is
 /// `:param_1 = addresses.user_id`, `with_parent(u1, User.orders)` is
 /// `:param_1 = orders.user_id`, the bind taking users.id.
 #[test]
@@ -590,8 +595,8 @@ fn composite_fk_o2m_and_m2o_lazy_clauses() {
     );
 }
 
-/// §2.5 CompositeSelfRefFKTest, annotated configuration: `Employee.employees`
-/// (the backref of `reports_to`) has lazy
+/// test_relationships.py's CompositeSelfRefFKTest, annotated configuration:
+/// `Employee.employees` (the backref of `reports_to`) has lazy
 /// `:param_1 = employee_t.reports_to_id AND :param_2 = employee_t.company_id`
 /// and reverse `employee_t.emp_id = :param_1 AND employee_t.company_id = :param_2`.
 #[test]
@@ -630,7 +635,7 @@ fn composite_selfref_employees_lazy_clause() {
     );
 }
 
-/// §2.5 CompositeJoinPartialFK: no FK on z, still bound:
+/// test_relationships.py's CompositeJoinPartialFK: no FK on z, still bound:
 /// `:param_1 = child.x AND :param_2 = child.y AND :param_3 = child.z`.
 #[test]
 fn composite_partial_fk_binds_every_local_column() {
@@ -751,7 +756,7 @@ fn m2m_selfref_lazy_clauses() {
 
 // ---------------------------------------------------------------------------
 // Unusual joins: compound expressions, functions, LIKE (F13/F14, F23, F24,
-// F27/F28, §2.5 DirectSelfRefFKTest), three tables (F30)
+// F27/F28, DirectSelfRefFKTest), three tables (F30)
 // ---------------------------------------------------------------------------
 
 /// F13 compound_expression_1 (viewonly): pj
@@ -882,8 +887,9 @@ fn like_selfref_m2o_lazy_clause() {
     );
 }
 
-/// §2.5 DirectSelfRefFKTest (materialized path), restated with `concat`:
-/// `descendants` (`remote(foreign(path)) LIKE path || '/%'`) has lazy
+/// test_relationships.py's DirectSelfRefFKTest (materialized path),
+/// restated with `concat`: `descendants` (`remote(foreign(path)) LIKE
+/// path || '/%'`) has lazy
 /// `entity.path LIKE (:param_1 || :path_1)` and reverse
 /// `:param_1 LIKE (entity.path || :path_1)`; `anscestors`
 /// (`path LIKE remote(foreign(path)) || '/%'`) the other way round. Both
@@ -921,7 +927,7 @@ fn materialized_path_lazy_clauses() {
     );
 }
 
-/// §2.5 DirectSelfRefFKTest written as in SQLAlchemy, with the `||`
+/// DirectSelfRefFKTest written as in SQLAlchemy, with the `||`
 /// operator.
 #[test]
 fn materialized_path_with_concat_operator() {

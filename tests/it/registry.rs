@@ -507,8 +507,9 @@ fn viewonly_flag_is_kept() {
     assert!(!r.relationship("users.addresses").unwrap().viewonly());
 }
 
-/// F7 (§1.4 W1): a self-referential join with a function and no remote
-/// marks warns about non-simple column elements.
+/// F7 o2m_composite_selfref_func (test_rel_fn.py's join fixtures): a
+/// self-referential join with a function and no remote marks warns about
+/// non-simple column elements.
 #[test]
 fn non_simple_selfref_join_warns() {
     let r = ok(
@@ -633,7 +634,7 @@ fn backref_remote_side_option() {
         pairs(parent.local_remote_pairs()),
         [("nodes.parent_id".into(), "nodes.id".into())]
     );
-    // Without remote_side both sides are one-to-many (§2.4).
+    // Without remote_side both sides are one-to-many.
     let e = err(
         NODES,
         vec![RelationshipConfig::new("nodes", "children", "nodes").backref("parent")],
@@ -1078,10 +1079,11 @@ fn config_accessors() {
 // Error kinds and Error::relationship()
 // ---------------------------------------------------------------------------
 
-/// DESIGN.md: "kind one of `no_foreign_keys`, `ambiguous_foreign_keys`,
-/// `no_local_remote_pairs`, `no_foreign_columns`,
-/// `no_equality_foreign_columns`, `ambiguous_direction`, `no_direction`,
-/// `invalid_argument`, `parse`, `unknown_table`, `unknown_column`".
+/// The error kinds of the JSON output (docs/inspect-json.md):
+/// `no_foreign_keys`, `ambiguous_foreign_keys`, `no_local_remote_pairs`,
+/// `no_foreign_columns`, `no_equality_foreign_columns`,
+/// `ambiguous_direction`, `no_direction`, `invalid_argument`, `parse`,
+/// `unknown_table`, `unknown_column`.
 #[test]
 fn error_kind_strings_match_design() {
     let expected = [
@@ -1106,8 +1108,8 @@ fn error_kind_strings_match_design() {
     }
 }
 
-/// Every error `configure()` returns should have one of DESIGN.md's JSON
-/// kinds (`sqlrel inspect` prints it).
+/// Every error `configure()` returns should have one of the JSON error
+/// kinds of docs/inspect-json.md (`sqlrel inspect` prints it).
 #[test]
 fn configure_errors_have_design_kinds() {
     let design = [
@@ -1329,9 +1331,9 @@ fn expr_condition_from_another_schema_is_rejected() {
     );
 }
 
-/// §1.3 ColumnCollectionsTest compares local_remote_pairs and
-/// synchronize_pairs as ordered lists; the resolver fixtures only compare
-/// sets.
+/// ColumnCollectionsTest (SQLAlchemy's test/orm/test_rel_fn.py) compares
+/// local_remote_pairs and synchronize_pairs as ordered lists; the resolver
+/// fixtures only compare sets.
 #[test]
 fn pairs_keep_sqlalchemy_order() {
     let p = |s: &[(&str, &str)]| -> Vec<(String, String)> {

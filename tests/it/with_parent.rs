@@ -14,20 +14,23 @@
 //! `EXISTS (SELECT 1 FROM secondary WHERE ...)` instead of SQLAlchemy's
 //! implicit join of an aliased secondary; the rows agree.
 //!
-//! Catalog facts restated (sqlalchemy_relationship_tests.md):
-//! - §3.5 P1 / §3.9 D37: `with_parent(u, User.addresses)` is
+//! SQLAlchemy facts restated, labelled for the comments below: P<n> from
+//! `ParentTest` and W<n> from `WithTransientOnNone` of SQLAlchemy's
+//! test/orm/test_query.py, D<n> more `with_parent()` results on the same
+//! stock fixtures (test/orm/_fixtures.py):
+//! - P1 / D37: `with_parent(u, User.addresses)` is
 //!   `:param_1 = addresses.user_id` (the parent's key on the left).
-//! - §3.5 P6: the criterion names the target table wherever it is in FROM.
-//! - §3.5 P8: two `with_parent` clauses under OR.
-//! - §3.9 D38: many-to-many goes through the secondary.
-//! - §3.9 D39 / D41: many-to-one is `target.pk = :param_1` with the parent's
+//! - P6: the criterion names the target table wherever it is in FROM.
+//! - P8: two `with_parent` clauses under OR.
+//! - D38: many-to-many goes through the secondary.
+//! - D39 / D41: many-to-one is `target.pk = :param_1` with the parent's
 //!   foreign-key value; D40 self-referential one-to-many.
-//! - §3.4 W6: a many-to-one parent whose foreign key is NULL gives
+//! - W6: a many-to-one parent whose foreign key is NULL gives
 //!   `users.id = NULL`, no rows.
-//! - §3.4 W7: a custom many-to-one join comparing two column pairs binds
+//! - W7: a custom many-to-one join comparing two column pairs binds
 //!   both parent columns (`users.id = :param_1 AND users.name = :param_2`).
-//! - §3.4 errors: a value that was never set is "Can't resolve value for
-//!   column ...; no value has been set for this column".
+//! - WithTransientOnNone's errors: a value that was never set is "Can't
+//!   resolve value for column ...; no value has been set for this column".
 
 use crate::common;
 
@@ -106,7 +109,7 @@ fn registry() -> Registry {
                 .primaryjoin("users.id = addresses.user_id AND addresses.kind = 'home'")
                 .viewonly(true),
         )
-        // §3.4's special_user: two column pairs.
+        // WithTransientOnNone's special_user: two column pairs.
         .relationship(
             RelationshipConfig::new("addresses", "special_user", "users")
                 .primaryjoin("users.id = addresses.user_id AND users.name = addresses.email")
@@ -626,7 +629,7 @@ fn of_alias_checks(reg: &Registry) -> Vec<Check> {
         f.pk_where(a.clone(), cmp("addresses.user", "a").is_not_none()),
         ids(&[1, 2, 3, 4, 5, 7]),
     );
-    // Custom many-to-one `!=` (§3.4 W9 form): only address 7's special
+    // Custom many-to-one `!=` (W9's form): only address 7's special
     // user is jack.
     add(
         "m2o_custom_pj_ne",
@@ -932,7 +935,7 @@ fn missing_values_are_typed_errors() {
             )
         );
     }
-    // §3.4 W7's shape: the second column pair's value is needed too.
+    // W7's shape: the second column pair's value is needed too.
     let err = f
         .rel("addresses.special_user")
         .with_parent(&Row::new().with("user_id", 1))
@@ -977,7 +980,7 @@ fn of_alias_sql_shapes() {
         q.to_string(Dialect::Postgres).unwrap(),
         r#"SELECT "u"."id" FROM "users" AS "u" WHERE EXISTS(SELECT 1 FROM "addresses" WHERE "u"."id" = "addresses"."user_id" AND "addresses"."email" LIKE '%ed%')"#
     );
-    // §0.2 rule 5: with an aliased parent the self-referential target is
+    // With an aliased parent the self-referential target is
     // the plain table.
     let p = f
         .rel("nodes.children")
@@ -1034,7 +1037,7 @@ fn rows_on(dialect: Dialect) {
 
 common::engines::on_each_engine!(rows => rows_on);
 
-/// SQLAlchemy §3.5 P3 / P4: `with_parent(u1, User.addresses.of_type(a1))`
+/// SQLAlchemy P3 / P4: `with_parent(u1, User.addresses.of_type(a1))`
 /// (or `from_entity=a1`) selects from an aliased target: `FROM addresses
 /// AS addresses_1 WHERE :param_1 = addresses_1.user_id`, rows [1, 7] here
 /// (SQLAlchemy 2.1.9). sqlrel's `with_parent_aliased` reads the target's
