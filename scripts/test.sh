@@ -4,6 +4,8 @@
 #   scripts/test.sh [cargo test args...]
 #
 # If DATABASE_URL and MYSQL_URL are both set, those servers are used instead.
+# Either way SQLREL_REQUIRE_SERVERS=1 is set: a server test whose URL is
+# missing then fails instead of being skipped (as plain `cargo test` does).
 # SQLREL_TEST_CMD overrides the command run (default: cargo test
 # --all-features --locked); it is run with `bash -c`, script args as "$@".
 set -euo pipefail
@@ -15,6 +17,7 @@ die() { echo "scripts/test.sh: $*" >&2; exit 1; }
 
 run_tests() {
     export INSTA_UPDATE=no
+    export SQLREL_REQUIRE_SERVERS=1
     if [[ -n ${SQLREL_TEST_CMD:-} ]]; then
         "$@" bash -c "$SQLREL_TEST_CMD" scripts/test.sh "${args[@]}"
     else
@@ -23,7 +26,7 @@ run_tests() {
 }
 args=("$@")
 
-# Graphviz's `dot` checks the CLI's DOT output (tests/cli.rs).
+# Graphviz's `dot` checks the CLI's DOT output (tests/it/cli.rs).
 if ! command -v dot >/dev/null; then
     if ((EUID != 0)); then
         die "missing graphviz; install with: sudo apt-get install graphviz"

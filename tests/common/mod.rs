@@ -1,8 +1,0 @@
-//! Helpers shared by the integration tests.
-#![allow(dead_code)]
-
-pub mod case;
-pub mod engines;
-pub mod exec;
-pub mod oracle;
-pub mod predicate;

@@ -1,0 +1,505 @@
+//! The `sqlrel` binary, run as a user would: every subcommand and format on
+//! the shop schema (examples/data/shop.sql), the SQL it prints executed on
+//! SQLite and PostgreSQL, and the error paths with their exit statuses.
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+use common::engines::{Engine, Postgres, Sqlite};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shop() -> String {
+    root().join("examples/data/shop.sql").display().to_string()
+}
+
+fn shop_toml() -> String {
+    root()
+        .join("examples/data/shop_relationships.toml")
+        .display()
+        .to_string()
+}
+
+fn sqlrel(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sqlrel"))
+        .args(args)
+        .output()
+        .expect("run the sqlrel binary")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr")
+}
+
+/// Runs and requires success, returning stdout.
+fn ok(args: &[&str]) -> String {
+    let out = sqlrel(args);
+    assert!(
+        out.status.success(),
+        "sqlrel {args:?} failed ({:?}):\n{}",
+        out.status,
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("sqlrel-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).expect("write temp file");
+    path
+}
+
+#[test]
+fn inspect_json_matches_the_committed_contract() {
+    let out = ok(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--format",
+        "json",
+    ]);
+    let actual: Json = serde_json::from_str(&out).expect("JSON output");
+    let expected_path = root().join("tests/fixtures/cli/shop_automap.json");
+    let expected: Json =
+        serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("expected file"))
+            .expect("expected JSON");
+    assert_eq!(actual, expected, "differs from {}", expected_path.display());
+
+    // The contract's shape: sorted by table.name, every field present,
+    // column lists sorted, direction names from docs/inspect-json.md.
+    let rels = actual["relationships"].as_array().expect("relationships");
+    assert_eq!(rels.len(), 24);
+    let keys: Vec<String> = rels
+        .iter()
+        .map(|r| {
+            format!(
+                "{}.{}",
+                r["table"].as_str().unwrap(),
+                r["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    for r in rels {
+        let obj = r.as_object().expect("object");
+        for field in [
+            "table",
+            "name",
+            "target",
+            "direction",
+            "uselist",
+            "secondary",
+            "primaryjoin",
+            "secondaryjoin",
+            "local_remote_pairs",
+            "synchronize_pairs",
+            "secondary_synchronize_pairs",
+            "foreign_key_columns",
+            "remote_side",
+            "local_columns",
+            "viewonly",
+            "backref_of",
+        ] {
+            assert!(obj.contains_key(field), "{field} missing in {r}");
+        }
+        assert_eq!(obj.len(), 16, "unexpected fields in {r}");
+        assert!(
+            ["one_to_many", "many_to_one", "many_to_many"]
+                .contains(&r["direction"].as_str().unwrap())
+        );
+        for list in ["foreign_key_columns", "remote_side", "local_columns"] {
+            let cols: Vec<&str> = r[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let mut sorted = cols.clone();
+            sorted.sort();
+            assert_eq!(cols, sorted, "{list} of {r} not sorted");
+        }
+    }
+    let orders = rels
+        .iter()
+        .find(|r| r["table"] == "customers" && r["name"] == "orders_collection")
+        .expect("customers.orders_collection");
+    assert_eq!(
+        orders,
+        &serde_json::json!({
+            "table": "customers", "name": "orders_collection", "target": "orders",
+            "direction": "one_to_many", "uselist": true, "secondary": null,
+            "primaryjoin": "customers.id = orders.customer_id", "secondaryjoin": null,
+            "local_remote_pairs": [["customers.id", "orders.customer_id"]],
+            "synchronize_pairs": [["customers.id", "orders.customer_id"]],
+            "secondary_synchronize_pairs": [],
+            "foreign_key_columns": ["orders.customer_id"],
+            "remote_side": ["orders.customer_id"],
+            "local_columns": ["customers.id"],
+            "viewonly": false, "backref_of": "orders.customers"
+        })
+    );
+}
+
+#[test]
+fn inspect_text_lists_every_relationship() {
+    let out = ok(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--relationships",
+        &shop_toml(),
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("relationship"), "{out}");
+    assert_eq!(lines.len(), 1 + 8, "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("employees.manager")
+            && l.contains("many_to_one (scalar)")
+            && l.ends_with("employees.id = employees.manager_id")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains("products via product_categories")),
+        "{out}"
+    );
+}
+
+#[test]
+fn inspect_mermaid_is_an_er_diagram() {
+    let out = ok(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--relationships",
+        &shop_toml(),
+        "--format",
+        "mermaid",
+    ]);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("erDiagram"));
+    // One block per table, each attribute `type name [PK|FK]`.
+    let blocks = out.lines().filter(|l| l.ends_with(" {")).count();
+    assert_eq!(blocks, 11, "{out}");
+    assert!(out.contains(
+        "    customers {\n        INTEGER id PK\n        TEXT name\n        TEXT email\n    }\n"
+    ));
+    assert!(out.contains("        TEXT warehouse_code PK, FK\n"));
+    // One edge per relationship pair, with the cardinality of its direction.
+    let edges: Vec<&str> = out.lines().filter(|l| l.contains("--")).collect();
+    assert_eq!(edges.len(), 5, "{out}");
+    for expected in [
+        "    customers ||--o{ orders : \"orders / customer\"",
+        "    customers ||--o{ orders : \"open_orders\"",
+        "    employees }o--|| employees : \"manager / reports\"",
+        "    orders }o--|| addresses : \"shipping_address\"",
+        "    categories }o--o{ products : \"products / categories\"",
+    ] {
+        assert!(edges.contains(&expected), "missing {expected:?} in\n{out}");
+    }
+}
+
+#[test]
+fn inspect_dot_is_accepted_by_graphviz() {
+    let out = ok(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--format",
+        "dot",
+    ]);
+    assert!(out.starts_with("digraph sqlrel {"));
+    let dot = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let mut dot = dot.unwrap_or_else(|e| {
+        panic!("Graphviz's `dot` is needed to check the DOT output ({e}); install it with `apt-get install graphviz` (scripts/test.sh and .ci/run do)")
+    });
+    use std::io::Write;
+    dot.stdin
+        .take()
+        .expect("stdin")
+        .write_all(out.as_bytes())
+        .expect("write DOT");
+    let svg = dot.wait_with_output().expect("dot runs");
+    assert!(
+        svg.status.success(),
+        "dot rejected the output:\n{}",
+        String::from_utf8_lossy(&svg.stderr)
+    );
+    let svg = String::from_utf8_lossy(&svg.stdout);
+    assert!(svg.contains("<svg"), "{svg}");
+    for table in ["customers", "order_items", "stock_counts"] {
+        assert!(svg.contains(table), "{table} missing from the drawing");
+    }
+}
+
+const QUERY: &str = "SELECT customers.id FROM customers WHERE customers.orders_collection.any(orders.shipping_address.has(addresses.city = 'Berlin')) OR customers.addresses_collection.any(addresses.country = 'PT') ORDER BY customers.id";
+
+fn seeded(db: &mut dyn Engine) {
+    db.execute(&std::fs::read_to_string(shop()).expect("schema"));
+    db.execute(&std::fs::read_to_string(root().join("examples/data/shop_seed.sql")).expect("seed"));
+}
+
+#[test]
+fn sql_output_runs_on_sqlite() {
+    let sql = ok(&[
+        "sql",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--dialect",
+        "sqlite",
+        QUERY,
+    ]);
+    let mut db = Sqlite::new();
+    seeded(&mut db);
+    assert_eq!(
+        db.rows(sql.trim_end(), &[]).expect("runs"),
+        vec![vec![Some(1)], vec![Some(2)], vec![Some(3)]]
+    );
+    // With --params: JSON with placeholders and the values.
+    let out = ok(&[
+        "sql",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--dialect",
+        "sqlite",
+        "--params",
+        QUERY,
+    ]);
+    let doc: Json = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(doc["params"], serde_json::json!(["Berlin", "PT"]));
+    let values = vec![
+        sea_query::Value::String(Some("Berlin".into())),
+        sea_query::Value::String(Some("PT".into())),
+    ];
+    assert_eq!(
+        db.rows(doc["sql"].as_str().unwrap(), &values)
+            .expect("runs"),
+        vec![vec![Some(1)], vec![Some(2)], vec![Some(3)]]
+    );
+}
+
+#[test]
+fn sql_output_runs_on_postgres() {
+    common::engines::skip_without_server!("DATABASE_URL");
+    let mut db = Postgres::new("cli");
+    seeded(&mut db);
+    let sql = ok(&[
+        "sql",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--dialect",
+        "postgres",
+        QUERY,
+    ]);
+    assert_eq!(
+        db.rows(sql.trim_end(), &[]).expect("runs"),
+        vec![vec![Some(1)], vec![Some(2)], vec![Some(3)]]
+    );
+    let out = ok(&[
+        "sql",
+        "--schema",
+        &shop(),
+        "--relationships",
+        &shop_toml(),
+        "--dialect",
+        "postgres",
+        "--params",
+        "SELECT employees.id FROM employees WHERE employees.manager.has(employees.name = 'Eve') ORDER BY employees.id",
+    ]);
+    let doc: Json = serde_json::from_str(&out).expect("JSON");
+    assert!(doc["sql"].as_str().unwrap().contains("$1"), "{doc}");
+    let values = vec![sea_query::Value::String(Some("Eve".into()))];
+    assert_eq!(
+        db.rows(doc["sql"].as_str().unwrap(), &values)
+            .expect("runs"),
+        vec![vec![Some(2)], vec![Some(3)]]
+    );
+}
+
+#[test]
+fn schema_from_a_sqlite_database() {
+    let path = std::env::temp_dir().join(format!("sqlrel-cli-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("create");
+        conn.execute_batch(&std::fs::read_to_string(shop()).unwrap())
+            .expect("schema");
+    }
+    let url = format!("sqlite:{}", path.display());
+    let from_db = ok(&["inspect", "--db", &url, "--automap", "--format", "json"]);
+    let from_ddl = ok(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--format",
+        "json",
+    ]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(from_db, from_ddl);
+}
+
+/// Exit status 2 and, with JSON output, the error object of
+/// docs/inspect-json.md.
+fn json_error(args: &[&str]) -> Json {
+    let out = sqlrel(args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "sqlrel {args:?}: {}",
+        stderr(&out)
+    );
+    let doc: Json = serde_json::from_str(&stdout(&out)).expect("JSON error");
+    let error = doc["error"].as_object().expect("error object");
+    assert_eq!(error.len(), 3, "{doc}");
+    doc["error"].clone()
+}
+
+/// [`json_error`] of `inspect --format json` on the shop schema with the
+/// relationship file `toml`.
+fn shop_json_error(toml: &Path) -> Json {
+    json_error(&[
+        "inspect",
+        "--schema",
+        &shop(),
+        "--relationships",
+        toml.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn errors_have_exit_statuses_and_messages() {
+    // Unknown relationship in the SQL text: status 2, message on stderr.
+    let out = sqlrel(&[
+        "sql",
+        "--schema",
+        &shop(),
+        "--automap",
+        "SELECT 1 FROM customers WHERE customers.nope.any()",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown relationship 'customers.nope'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("line 1, column 31"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+
+    // The same as JSON with --params.
+    let e = json_error(&[
+        "sql",
+        "--schema",
+        &shop(),
+        "--automap",
+        "--params",
+        "SELECT 1 FROM customers WHERE customers.nope.any()",
+    ]);
+    assert_eq!(e["kind"], "unknown_relationship");
+
+    // Bad SQL.
+    let out = sqlrel(&["sql", "--schema", &shop(), "SELECT FROM WHERE"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot parse SQL text"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A DDL syntax error carries its position.
+    let ddl = temp_file(
+        "bad.sql",
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE b (id INTEGER,, x INT);",
+    );
+    let e = json_error(&[
+        "inspect",
+        "--schema",
+        ddl.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(e["kind"], "parse");
+    assert!(e["message"].as_str().unwrap().contains("at line 2"), "{e}");
+    std::fs::remove_file(ddl).ok();
+
+    // A bad relationship file names the entry (and the relationship).
+    let toml = temp_file(
+        "bad.toml",
+        "[[relationship]]\ntable = \"customers\"\nname = \"orders\"\ntarget = \"nope\"\n",
+    );
+    let e = shop_json_error(&toml);
+    assert_eq!(e["kind"], "unknown_table");
+    assert_eq!(e["relationship"], "customers.orders");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("relationship #1 (customers.orders)"),
+        "{e}"
+    );
+    let toml_syntax = temp_file("syntax.toml", "[[relationship]\ntable = ");
+    let e = shop_json_error(&toml_syntax);
+    assert_eq!(e["kind"], "parse");
+    std::fs::remove_file(toml).ok();
+    std::fs::remove_file(toml_syntax).ok();
+
+    // A configuration error: two foreign keys to addresses, none chosen.
+    let toml = temp_file(
+        "ambiguous.toml",
+        "[[relationship]]\ntable = \"orders\"\nname = \"address\"\ntarget = \"addresses\"\n",
+    );
+    let e = shop_json_error(&toml);
+    assert_eq!(e["kind"], "ambiguous_foreign_keys");
+    assert_eq!(e["relationship"], "orders.address");
+    std::fs::remove_file(toml).ok();
+
+    // A file that does not exist: status 1.
+    let out = sqlrel(&["inspect", "--schema", "/nonexistent/shop.sql"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+
+    // A bad --db.
+    let out = sqlrel(&["inspect", "--db", "oracle://x"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_shows_an_example_for_every_subcommand() {
+    for args in [
+        vec!["--help"],
+        vec!["inspect", "--help"],
+        vec!["sql", "--help"],
+    ] {
+        let out = ok(&args);
+        assert!(out.contains("Example"), "sqlrel {args:?} --help:\n{out}");
+        assert!(out.contains("sqlrel "), "{out}");
+    }
+    let _ = Path::new("unused");
+}

@@ -1,0 +1,30 @@
+//! The integration tests: one module per area, all in one test binary.
+//! Every test binary links the whole dependency tree (sqlrel, sea-query,
+//! sqlparser, the database drivers, proptest, insta), so one binary instead
+//! of one per area keeps the build short and the target directory small.
+//!
+//! Tests that need PostgreSQL (`DATABASE_URL`) or MariaDB (`MYSQL_URL`) are
+//! skipped, with a notice, when their URL is unset; `scripts/test.sh` starts
+//! throwaway servers and runs them all (see `common::engines`).
+
+mod common;
+
+mod automap;
+#[cfg(feature = "cli")]
+mod cli;
+mod comparators;
+mod conformance;
+mod ddl_dialects;
+mod expr;
+mod identifiers;
+mod joins;
+mod lazy_clause;
+mod proptest_no_panic;
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+mod reflect;
+mod registry;
+mod relationship_file;
+mod schema;
+mod sea_query_interop;
+mod sql_text;
+mod with_parent;
