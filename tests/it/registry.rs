@@ -1085,7 +1085,7 @@ fn config_accessors() {
 /// `ambiguous_direction`, `no_direction`, `invalid_argument`, `parse`,
 /// `unknown_table`, `unknown_column`.
 #[test]
-fn error_kind_strings_match_design() {
+fn error_kind_strings_match_the_json_contract() {
     let expected = [
         (ErrorKind::NoForeignKeys, "no_foreign_keys"),
         (ErrorKind::AmbiguousForeignKeys, "ambiguous_foreign_keys"),
@@ -1111,8 +1111,8 @@ fn error_kind_strings_match_design() {
 /// Every error `configure()` returns should have one of the JSON error
 /// kinds of docs/inspect-json.md (`sqlrel inspect` prints it).
 #[test]
-fn configure_errors_have_design_kinds() {
-    let design = [
+fn configure_errors_have_documented_kinds() {
+    let documented = [
         "no_foreign_keys",
         "ambiguous_foreign_keys",
         "no_local_remote_pairs",
@@ -1129,7 +1129,7 @@ fn configure_errors_have_design_kinds() {
         USERS_ADDRESSES,
         vec![addresses_rel().back_populates("user")],
     );
-    assert!(design.contains(&e.kind().as_str()), "{}", e.kind());
+    assert!(documented.contains(&e.kind().as_str()), "{}", e.kind());
 }
 
 #[test]
