@@ -20,6 +20,11 @@
 //!   equality it is `NOT EXISTS` (SQLAlchemy's `IS NULL` rewrite of such a
 //!   join never matches);
 //! - negations are always `NOT EXISTS`, never `NOT IN (subquery)`.
+//! - a join condition that names tables beyond the parent, the target and
+//!   the secondary ([`Relationship::extra_tables`]) brings them into the
+//!   predicate's own `EXISTS`, so each row comes once (SQLAlchemy adds them
+//!   to the outer FROM for `contains()`, `==` and `with_parent()`, which
+//!   repeats rows, and its joins along such a relationship fail).
 //!
 //! ```
 //! use sqlrel::registry::Registry;

@@ -6,8 +6,7 @@
 use std::sync::Arc;
 
 use super::{
-    Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, FromItem, Projection, Subquery,
-    TableAlias,
+    Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, FromItem, Projection, Subquery, TableAlias,
 };
 use crate::schema::{ColumnRef, Table, TableId};
 

@@ -1,5 +1,7 @@
 //! [`Select`]: a SELECT statement builder that joins along relationships.
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, FromItem, TableAlias};
 use crate::relationship::Relationship;
@@ -862,7 +864,23 @@ impl Select {
             alias: target_alias,
         };
         let mut pj = rel.primaryjoin().clone();
+        let extra = rel.extra_tables();
         match (rel.secondary(), rel.secondaryjoin()) {
+            (Some(secondary), Some(sj)) if !extra.is_empty() => {
+                // The secondary and the extra tables link a pair of rows
+                // through any number of their rows: one join to the
+                // target, on EXISTS over them all, gives each pair once.
+                pj.read_through(source.table.id(), source.alias.as_ref(), Annotations::NONE);
+                let mut sj = sj.clone();
+                sj.read_through(target.table.id(), target.alias.as_ref(), Annotations::NONE);
+                let mut over = vec![Arc::clone(secondary)];
+                over.extend(extra.iter().cloned());
+                self.joins.push(Join {
+                    kind,
+                    item: target,
+                    on: clean(Expr::all([pj, sj])).exists_over(&over),
+                });
+            }
             (Some(secondary), Some(sj)) => {
                 let secondary_item = FromItem {
                     table: secondary.clone(),
@@ -881,16 +899,15 @@ impl Select {
                     Annotations::NONE,
                 );
                 sj.read_through(target.table.id(), target.alias.as_ref(), Annotations::NONE);
-                let extra = rel.extra_tables();
                 self.joins.push(Join {
                     kind,
                     item: secondary_item,
-                    on: clean(pj).exists_over(extra),
+                    on: clean(pj),
                 });
                 self.joins.push(Join {
                     kind,
                     item: target,
-                    on: clean(sj).exists_over(extra),
+                    on: clean(sj),
                 });
             }
             _ => {
@@ -905,7 +922,7 @@ impl Select {
                 self.joins.push(Join {
                     kind,
                     item: target,
-                    on: clean(pj).exists_over(rel.extra_tables()),
+                    on: clean(pj).exists_over(extra),
                 });
             }
         }

@@ -10,8 +10,12 @@ use crate::common;
 use std::fmt::Write;
 
 use serde_json::Value as Json;
+use std::sync::Arc;
+
+use sqlrel::expr::{Expr, TableAlias};
 use sqlrel::query::{Dialect, Order, Select};
 use sqlrel::registry::Registry;
+use sqlrel::schema::Table;
 
 use common::case::{Case, load_dir};
 use common::exec::engine;
@@ -47,19 +51,39 @@ fn json_rows(v: &Json) -> Rows {
         .collect()
 }
 
-/// `SELECT pk FROM table WHERE predicate ORDER BY pk`, as the oracle runs it.
-fn statement(registry: &Registry, table: &str, where_: &Json) -> Result<Select, sqlrel::Error> {
+/// The query `q` as the recorder runs it: `SELECT pk FROM table WHERE
+/// predicate ORDER BY pk`, or, for a `join` query, `SELECT parent pk,
+/// target pk FROM parent [LEFT] JOIN target ORDER BY both`.
+fn statement(registry: &Registry, q: &Json) -> Result<Select, sqlrel::Error> {
+    let table = q["table"].as_str().expect("table");
     let schema = registry.schema();
     let t = schema.table(table)?;
-    let pk: Vec<_> = t
-        .primary_key()
-        .iter()
-        .map(|id| schema.col(&format!("{}.{}", table, t.columns()[id.index()].name())))
-        .collect::<Result<_, _>>()?;
-    let mut select = Select::from(t)
-        .columns(pk.clone())
-        .filter(predicate(registry, where_)?);
-    for column in pk {
+    let key = |table: &Arc<Table>, alias: Option<&TableAlias>| -> Vec<Expr> {
+        schema
+            .columns_of(table)
+            .filter(|c| table.primary_key().contains(&c.column_id()))
+            .map(|c| match alias {
+                Some(alias) => Expr::aliased_col(c, alias.clone()),
+                None => Expr::col(c),
+            })
+            .collect()
+    };
+    let mut columns = key(t, None);
+    let mut select = Select::from(t);
+    if let Some(join) = q.get("join") {
+        let rel = registry.relationship(join.as_str().expect("relationship"))?;
+        let alias = TableAlias::named("j");
+        columns.extend(key(rel.target(), Some(&alias)));
+        select = if q.get("outer").and_then(Json::as_bool) == Some(true) {
+            select.outer_join_as(rel, "j")?
+        } else {
+            select.join_as(rel, "j")?
+        };
+    } else {
+        select = select.filter(predicate(registry, &q["where"])?);
+    }
+    select = select.columns(columns.clone());
+    for column in columns {
         select = select.order_by(column, Order::Asc);
     }
     Ok(select)
@@ -83,8 +107,10 @@ fn plan(case: &Case, oracle: &Json) -> (Registry, Vec<Planned>) {
                 Expected::Rows(json_rows(&result["rows"]))
             };
             Planned {
-                statement: statement(&registry, q["table"].as_str().expect("table"), &q["where"]),
-                predicate: q["where"].clone(),
+                statement: statement(&registry, q),
+                predicate: q.get("where").cloned().unwrap_or_else(|| {
+                    serde_json::json!({"join": q["join"], "outer": q.get("outer")})
+                }),
                 name,
                 expected,
             }

@@ -27,6 +27,15 @@ fn row(v: &Json) -> Row {
         .collect()
 }
 
+/// Whether the predicate `p` (oracle format) uses `method` anywhere.
+pub fn uses(p: &Json, method: &str) -> bool {
+    match p {
+        Json::Object(obj) => obj.iter().any(|(k, v)| k == method || uses(v, method)),
+        Json::Array(items) => items.iter().any(|v| uses(v, method)),
+        _ => false,
+    }
+}
+
 /// Builds the predicate `p` (oracle format) against `registry`.
 pub fn predicate(registry: &Registry, p: &Json) -> sqlrel::Result<Expr> {
     let obj = p.as_object().expect("predicate object");
@@ -72,6 +81,7 @@ pub fn predicate(registry: &Registry, p: &Json) -> sqlrel::Result<Expr> {
         "contains",
         "eq",
         "ne",
+        "with_parent",
     ] {
         let Some(key) = obj.get(method) else { continue };
         let rel = registry.relationship(key.as_str().expect("relationship key"))?;
@@ -87,7 +97,8 @@ pub fn predicate(registry: &Registry, p: &Json) -> sqlrel::Result<Expr> {
             "is_not_none" => rel.is_not_none(),
             "contains" => rel.contains(&row(&obj["row"])),
             "eq" => rel.eq(&row(&obj["row"])),
-            _ => rel.ne(&row(&obj["row"])),
+            "ne" => rel.ne(&row(&obj["row"])),
+            _ => rel.with_parent(&row(&obj["row"])),
         };
     }
     panic!("unsupported predicate {p}")
