@@ -289,6 +289,24 @@ pub enum Error {
         /// The target table.
         table: String,
     },
+    /// A column the statement cannot read where it is used: no FROM item
+    /// of the statement, nor of an enclosing subquery (a relationship
+    /// predicate's), provides its table; or it belongs to another schema
+    /// than the statement's tables.
+    #[error("{}", out_of_scope_message(column, table, *other_schema, hint.as_deref()))]
+    OutOfScope {
+        /// The column, `table.column`.
+        column: String,
+        /// Its table, as the statement would have to name it (its alias,
+        /// if it is read through one).
+        table: String,
+        /// Whether a FROM item in scope has the same table from another
+        /// schema.
+        other_schema: bool,
+        /// What to do instead, e.g. the relationship that reaches the
+        /// table.
+        hint: Option<String>,
+    },
     /// Any other invalid configuration or call.
     #[error("{message}")]
     InvalidArgument {
@@ -406,6 +424,7 @@ impl Error {
             | Error::BackPopulatesMissing { .. }
             | Error::InvalidRequest { .. }
             | Error::MissingValue { .. }
+            | Error::OutOfScope { .. }
             | Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Error::Render { .. } => ErrorKind::Render,
             Error::Reflect { .. } => ErrorKind::Reflect,
@@ -510,6 +529,30 @@ fn split_position(text: &str) -> (String, Option<Position>) {
         Some(p) => (text[..at].to_owned(), Some(p)),
         None => (text.to_owned(), None),
     }
+}
+
+fn out_of_scope_message(
+    column: &str,
+    table: &str,
+    other_schema: bool,
+    hint: Option<&str>,
+) -> String {
+    let mut message = if other_schema {
+        format!(
+            "column {column} belongs to another schema than the tables of the statement; \
+             build expressions from the registry's own schema (Registry::schema)"
+        )
+    } else {
+        format!(
+            "column {column} is out of scope: neither the statement nor an enclosing \
+             relationship predicate reads table '{table}'"
+        )
+    };
+    if let Some(hint) = hint {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    message
 }
 
 fn no_foreign_keys_message(relationship: &str, secondary: Option<&str>) -> String {

@@ -65,10 +65,14 @@ fn round_trip(n: usize) {
     let children = registry
         .relationship(&format!("posts_{n}.posts_{n}_collection"))
         .expect("self-referential collection");
+    // Users with a post titled ... that has replies.
     let predicate = posts_of
-        .any(title.like(format!("%{n}%")))
-        .expect("any")
-        .and(children.any(None).expect("any"));
+        .any(
+            title
+                .like(format!("%{n}%"))
+                .and(children.any(None).expect("any")),
+        )
+        .expect("any");
     let sql = Select::from(users.clone())
         .column(s.col(&format!("users_{n}.name_{n}")).expect("name"))
         .filter(predicate)

@@ -25,6 +25,7 @@
 mod annotation;
 mod display;
 pub(crate) mod parse;
+mod scope;
 mod value;
 mod visit;
 

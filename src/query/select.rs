@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use crate::error::{Error, Result};
 use crate::expr::{Annotations, Expr, FromItem, TableAlias};
 use crate::relationship::Relationship;
@@ -821,6 +823,30 @@ impl Select {
     /// ```
     pub fn items(&self) -> impl Iterator<Item = &FromItem> {
         self.from.iter().chain(self.joins.iter().map(|j| &j.item))
+    }
+
+    /// Checks that every column of the statement reads a FROM item in
+    /// scope: one of the statement's own, or one of an enclosing subquery.
+    pub(crate) fn check_scope(&self) -> Result<()> {
+        let items: SmallVec<[&FromItem; 4]> = self.items().collect();
+        let exprs = self
+            .columns
+            .iter()
+            .map(|(e, _)| e)
+            .chain(self.joins.iter().map(|j| &j.on))
+            .chain(self.filter.iter())
+            .chain(self.order_by.iter().map(|(e, _)| e));
+        for e in exprs {
+            if let Some(out) = e.out_of_scope(&items) {
+                let hint = (!out.other_schema).then(|| {
+                    "add its table to the statement, or reach it with a relationship \
+                     predicate (any(), has()) on a relationship to it"
+                        .to_owned()
+                });
+                return Err(out.error(hint));
+            }
+        }
+        Ok(())
     }
 
     fn contains_table(&self, table: &Table) -> bool {

@@ -503,3 +503,51 @@ fn help_shows_an_example_for_every_subcommand() {
     }
     let _ = Path::new("unused");
 }
+
+/// Relationship-aware text that would leave a call unexpanded, or name a
+/// table no FROM reads, is refused: status 2, the position and what to do.
+#[test]
+fn unexpandable_calls_and_out_of_scope_columns_are_errors() {
+    let cases = [
+        (
+            "SELECT 1 FROM customers WHERE customers.orders_collection.exist()",
+            "line 1, column 31: unknown method 'exist' on relationship customers.orders_collection; \
+             the methods are: any, has, contains, is, is_not, is_none, is_not_none",
+        ),
+        (
+            "SELECT 1 FROM customers WHERE customers.orders_collection()",
+            "line 1, column 31: relationship customers.orders_collection is called without a method",
+        ),
+        (
+            "SELECT 1 FROM customers\nWHERE customers.orders_collection.order_items_collection.any()",
+            "line 2, column 7: 'customers.orders_collection.order_items_collection.any' is a path of \
+             relationships",
+        ),
+        (
+            "SELECT * FROM customers.orders_collection.any()",
+            "line 1, column 15: relationship customers.orders_collection is called where sqlrel \
+             does not expand calls",
+        ),
+        (
+            "SELECT 1 FROM customers WHERE customers.orders_collection.any(products.name = 'x')",
+            "line 1, column 63: column products.name is out of scope: neither the statement nor an \
+             enclosing relationship predicate reads table 'products'; reach it through a \
+             relationship: orders.order_items_collection.any(order_items.products.has(...))",
+        ),
+        (
+            "SELECT 1 FROM orders WHERE customers.orders_collection.any()",
+            "column customers.id is out of scope",
+        ),
+    ];
+    for (query, expected) in cases {
+        let out = sqlrel(&["sql", "--schema", &shop(), "--automap", query]);
+        assert_eq!(out.status.code(), Some(2), "{query}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{query}");
+        let expected = expected.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            stderr(&out).contains(&expected),
+            "{query}:\n{}\nexpected: {expected}",
+            stderr(&out)
+        );
+    }
+}

@@ -108,9 +108,9 @@ fn plan(case: &Case, oracle: &Json) -> (Registry, Vec<Planned>) {
             };
             Planned {
                 statement: statement(&registry, q),
-                predicate: q.get("where").cloned().unwrap_or_else(|| {
-                    serde_json::json!({"join": q["join"], "outer": q.get("outer")})
-                }),
+                predicate: q.get("where").cloned().unwrap_or_else(
+                    || serde_json::json!({"join": q["join"], "outer": q.get("outer")}),
+                ),
                 name,
                 expected,
             }

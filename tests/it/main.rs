@@ -25,6 +25,8 @@ mod reflect;
 mod registry;
 mod relationship_file;
 mod schema;
+mod scope;
 mod sea_query_interop;
 mod sql_text;
+mod sql_text_invariant;
 mod with_parent;

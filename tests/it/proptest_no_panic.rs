@@ -10,8 +10,9 @@
 
 use std::sync::Arc;
 
-use proptest::collection::vec;
 use proptest::prelude::*;
+
+use crate::common::generate::{Gen, stream};
 use sqlrel::expr::{Annotations, BindKey, Expr, Value, parse_condition};
 use sqlrel::registry::Registry;
 use sqlrel::relationship::{Backref, Condition, Direction, RelationshipConfig};
@@ -23,66 +24,6 @@ const CASES: u32 = 512;
 // ---------------------------------------------------------------------------
 // Random stream
 // ---------------------------------------------------------------------------
-
-struct Gen {
-    vals: Vec<u32>,
-    pos: usize,
-}
-
-impl Gen {
-    fn new(vals: Vec<u32>) -> Self {
-        Gen { vals, pos: 0 }
-    }
-
-    /// Deterministic stream for the sanity checks (an LCG).
-    fn seeded(seed: u64, len: usize) -> Self {
-        let mut x = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let vals = (0..len)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (x >> 33) as u32
-            })
-            .collect();
-        Gen::new(vals)
-    }
-
-    fn next(&mut self) -> u32 {
-        let v = self.vals.get(self.pos).copied().unwrap_or(0);
-        self.pos += 1;
-        v
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { self.next() as usize % n }
-    }
-
-    fn chance(&mut self, percent: u32) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    /// `k` distinct indices below `n` (k clamped to n).
-    fn distinct(&mut self, n: usize, k: usize) -> Vec<usize> {
-        let mut pool: Vec<usize> = (0..n).collect();
-        let mut out = Vec::new();
-        for _ in 0..k.min(n) {
-            let i = self.below(pool.len());
-            out.push(pool.remove(i));
-        }
-        out
-    }
-}
-
-fn stream() -> impl Strategy<Value = Vec<u32>> {
-    vec(any::<u32>(), 0..600)
-}
 
 // ---------------------------------------------------------------------------
 // Error checks

@@ -1,0 +1,253 @@
+//! Relationship-aware SQL text: a SELECT in ordinary SQL in which a
+//! relationship may be called as a method on `table.relationship`.
+//!
+//! ```sql
+//! SELECT users.id, users.name FROM users
+//! WHERE users.addresses.any(addresses.email LIKE '%@example.com')
+//!   AND NOT users.orders.any()
+//! ```
+//!
+//! Methods: `any(pred?)`, `has(pred?)`, `contains(col => value, ...)`,
+//! `is(col => value, ...)` (a scalar equals a row), `is_not(col => value,
+//! ...)`, `is_none()`, `is_not_none()`. Inside the parentheses, columns of
+//! the target table refer to the related row (aliased for self-referential
+//! relationships); `table` may also be an alias of the FROM clause
+//! (`FROM users u WHERE u.addresses.any()`).
+//!
+//! [`expand_sql`] parses the text with sqlparser, builds each call with the
+//! same comparator the Rust API uses, renders it for the dialect and puts it
+//! in place of the call. Everything around the calls is kept exactly as
+//! written, so the text should already be in the target dialect's SQL.
+//!
+//! ```
+//! use sqlrel::dialect::Dialect;
+//! use sqlrel::registry::Registry;
+//! use sqlrel::relationship::RelationshipConfig;
+//! use sqlrel::schema::Schema;
+//! use sqlrel::sql_text::expand_sql;
+//!
+//! let schema = Schema::from_ddl(
+//!     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+//!      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+//! )?;
+//! let registry = Registry::builder(schema)
+//!     .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+//!     .configure()?;
+//! let sql = expand_sql(
+//!     &registry,
+//!     "SELECT u.name FROM users u WHERE u.addresses.any(addresses.email LIKE '%@x.com')",
+//!     Dialect::Sqlite,
+//! )?;
+//! assert_eq!(
+//!     sql,
+//!     r#"SELECT u.name FROM users u WHERE (EXISTS(SELECT 1 FROM "addresses" WHERE "u"."id" = "addresses"."user_id" AND "addresses"."email" LIKE '%@x.com'))"#
+//! );
+//! # Ok::<(), sqlrel::Error>(())
+//! ```
+
+mod build;
+mod calls;
+mod check;
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{self as sql, Spanned, Statement, TableFactor, Visit, Visitor};
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Location, Tokenizer};
+
+use crate::error::{Error, Position, Result};
+use crate::expr::parse::{CallHook, Converter};
+use crate::expr::{FromItem, TableAlias, Value};
+use crate::query::{Dialect, Placeholders, predicate_sql};
+use crate::registry::Registry;
+use build::RelationshipCalls;
+use calls::{LineStarts, outermost, relationship_calls};
+
+/// The relationship methods of SQL text.
+const METHODS: [&str; 7] = [
+    "any",
+    "has",
+    "contains",
+    "is",
+    "is_not",
+    "is_none",
+    "is_not_none",
+];
+
+/// Expands the relationship calls of `text` into SQL for `dialect`, with
+/// values inlined (escaped by the dialect's rules).
+///
+/// # Errors
+///
+/// - [`Error::Parse`], with the position when known, for text that is not
+///   exactly one `SELECT`, and for a call written wrongly: arguments its method
+///   does not take (see the module docs), a value that is not a literal, a
+///   predicate using what [`parse_condition`](crate::expr::parse_condition)
+///   does not support.
+/// - [`Error::UnknownRelationship`] for a call on a relationship the registry
+///   does not hold, and [`Error::UnknownTable`] or [`Error::UnknownColumn`] for
+///   a name in a predicate that the schema lacks.
+/// - The errors of the relationship predicates (see
+///   [`Comparator`](crate::comparator::Comparator)): [`Error::InvalidRequest`]
+///   for a method that does not apply (e.g. `any()` on a scalar),
+///   [`Error::MissingValue`] for a row that lacks a column the comparison
+///   needs, [`Error::InvalidArgument`] for `is_not` against a target without a
+///   primary key.
+/// - [`Error::Render`] for a call that cannot be rendered for `dialect` (e.g.
+///   its predicate calls a function whose name is not a plain identifier).
+///
+/// The errors of building a call, other than [`Error::Parse`], come inside an
+/// [`Error::Context`] giving the call's place in the text; [`Error::kind`]
+/// looks through it.
+pub fn expand_sql(registry: &Registry, text: &str, dialect: Dialect) -> Result<String> {
+    expand(registry, text, dialect, None)
+}
+
+/// Expands the relationship calls of `text` into SQL for `dialect`, with
+/// the calls' values written as placeholders (`$1`... for PostgreSQL, `?`
+/// otherwise) and returned in order. The text itself must not contain
+/// placeholders.
+///
+/// # Errors
+///
+/// As [`expand_sql`], and [`Error::Parse`] when the text already holds
+/// placeholders.
+pub fn expand_sql_with_params(
+    registry: &Registry,
+    text: &str,
+    dialect: Dialect,
+) -> Result<(String, Vec<Value>)> {
+    let mut placeholders = Placeholders {
+        numbered: dialect == Dialect::Postgres,
+        values: Vec::new(),
+    };
+    let sql = expand(registry, text, dialect, Some(&mut placeholders))?;
+    Ok((sql, placeholders.values))
+}
+
+fn parse_error(message: impl Into<String>, position: Option<Position>) -> Error {
+    Error::Parse {
+        what: "SQL text".to_owned(),
+        message: message.into(),
+        position,
+    }
+}
+
+fn position_of(location: Location) -> Option<Position> {
+    (location.line > 0).then_some(Position {
+        line: location.line,
+        column: location.column,
+    })
+}
+
+fn expand(
+    registry: &Registry,
+    text: &str,
+    dialect: Dialect,
+    mut placeholders: Option<&mut Placeholders>,
+) -> Result<String> {
+    let parser_dialect = dialect.parser_dialect();
+    let statement = single_query(text, &*parser_dialect)?;
+    let aliases = table_aliases(registry, &statement);
+    let items = check::statement_items(registry, &statement);
+    let calls = relationship_calls(&statement, registry, &aliases);
+    let expanded: Vec<Location> = calls.iter().map(|c| c.span().start).collect();
+    if placeholders.is_some() && has_placeholders(&statement) {
+        return Err(parse_error(
+            "the text already holds placeholders; expand it with values inlined",
+            None,
+        ));
+    }
+    let tokens = Tokenizer::new(&*parser_dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| parse_error(e.to_string(), None))?;
+    check::check_no_stray_calls(registry, &tokens, &aliases, &expanded)?;
+    let lines = LineStarts::new(text);
+    let hook = RelationshipCalls { registry };
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut copied_to = 0;
+    for (call, (start, end)) in &outermost(calls, &tokens, &lines)? {
+        let (start, end) = (*start, *end);
+        let converter = Converter::new(registry.schema(), text)
+            .with_aliases(&aliases)
+            .with_hook(&hook);
+        let predicate = hook
+            .call(call, &converter)
+            .unwrap_or_else(|| Err(parse_error("not a relationship call", None)))?;
+        check::check_scope(registry, &predicate, &items, call)?;
+        let sql = predicate_sql(&predicate, dialect, placeholders.as_deref_mut())?;
+        out.push_str(&text[copied_to..start]);
+        out.push('(');
+        out.push_str(&sql);
+        out.push(')');
+        copied_to = end;
+    }
+    out.push_str(&text[copied_to..]);
+    Ok(out)
+}
+
+/// Parses `text` as exactly one query of `dialect`: the text is read the
+/// way the server will read it (MySQL's backslash escapes, PostgreSQL's
+/// standard strings), so a literal inside a call means what it means around
+/// it.
+fn single_query(text: &str, dialect: &dyn sqlparser::dialect::Dialect) -> Result<Statement> {
+    let mut statements =
+        Parser::parse_sql(dialect, text).map_err(|e| Error::from_sql_parser("SQL text", &e))?;
+    match (statements.pop(), statements.is_empty()) {
+        (Some(statement @ Statement::Query(_)), true) => Ok(statement),
+        (Some(_), true) => Err(parse_error("only a SELECT statement can be expanded", None)),
+        (None, _) => Err(parse_error("the text holds no statement", None)),
+        (Some(_), false) => Err(parse_error("the text holds more than one statement", None)),
+    }
+}
+
+/// `FROM table alias` anywhere in the statement, for tables of the schema.
+fn table_aliases(registry: &Registry, statement: &Statement) -> Vec<(String, FromItem)> {
+    struct Collect<'r> {
+        registry: &'r Registry,
+        found: Vec<(String, FromItem)>,
+    }
+    impl Visitor for Collect<'_> {
+        type Break = ();
+        fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+            if let TableFactor::Table {
+                name,
+                alias: Some(alias),
+                ..
+            } = factor
+                && let Ok(table) = self.registry.schema().table(&object_name(name))
+            {
+                self.found.push((
+                    alias.name.value.clone(),
+                    FromItem::aliased(table.clone(), TableAlias::named(&alias.name.value)),
+                ));
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut collect = Collect {
+        registry,
+        found: Vec::new(),
+    };
+    let _ = statement.visit(&mut collect);
+    collect.found
+}
+
+/// `a.b.c` of an object name (identifier parts only).
+fn object_name(name: &sql::ObjectName) -> String {
+    name.0
+        .iter()
+        .filter_map(|p| p.as_ident().map(|i| i.value.as_str()))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn has_placeholders(statement: &Statement) -> bool {
+    sql::visit_expressions(statement, |e| match e {
+        sql::Expr::Value(v) if matches!(v.value, sql::Value::Placeholder(_)) => {
+            ControlFlow::Break(())
+        }
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
+}
