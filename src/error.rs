@@ -307,6 +307,21 @@ pub enum Error {
         /// table.
         hint: Option<String>,
     },
+    /// `back_populates` names a column of the target, not a relationship
+    /// (SQLAlchemy's `InvalidRequestError`).
+    #[error(
+        "back_populates on relationship '{relationship}' refers to attribute '{table}.{name}' \
+         that is not a relationship.  The back_populates parameter should refer to the name of \
+         a relationship on the target class."
+    )]
+    BackPopulatesNotRelationship {
+        /// `table.name` of the relationship declaring `back_populates`.
+        relationship: String,
+        /// The name given to `back_populates`.
+        name: String,
+        /// The target table.
+        table: String,
+    },
     /// Any other invalid configuration or call.
     #[error("{message}")]
     InvalidArgument {
@@ -422,6 +437,7 @@ impl Error {
             | Error::SameDirection { .. }
             | Error::BackPopulatesMismatch { .. }
             | Error::BackPopulatesMissing { .. }
+            | Error::BackPopulatesNotRelationship { .. }
             | Error::InvalidRequest { .. }
             | Error::MissingValue { .. }
             | Error::OutOfScope { .. }
@@ -449,6 +465,7 @@ impl Error {
             | Error::SameDirection { relationship, .. }
             | Error::BackPopulatesMismatch { relationship, .. }
             | Error::BackPopulatesMissing { relationship, .. }
+            | Error::BackPopulatesNotRelationship { relationship, .. }
             | Error::InvalidRequest { relationship, .. }
             | Error::MissingValue { relationship, .. } => Some(relationship),
             Error::Context {

@@ -18,13 +18,14 @@
 //! # uselist = false
 //! # viewonly = true
 //! # order_by = ["addresses.email"]
+//! # overlaps = ["other_relationship"]
 //! ```
 //!
 //! Every key maps onto the [`RelationshipConfig`] method of the same name;
 //! `table`, `name` and `target` are required. `backref` is either the
 //! backref's name or an (inline) table with `name` and any of the
 //! [`Backref`] options `primaryjoin`, `secondaryjoin`, `foreign_keys`,
-//! `remote_side`, `uselist`, `viewonly` and `order_by`:
+//! `remote_side`, `uselist`, `viewonly`, `order_by` and `overlaps`:
 //!
 //! ```toml
 //! backref = { name = "parent", remote_side = ["nodes.id"], uselist = false }
@@ -342,6 +343,8 @@ struct RawEntry {
     viewonly: bool,
     #[serde(default)]
     order_by: Vec<String>,
+    #[serde(default)]
+    overlaps: Vec<String>,
 }
 
 /// `backref = "name"` or `backref = { name = ..., ... }`.
@@ -368,6 +371,8 @@ struct BackrefOptions {
     viewonly: Option<bool>,
     #[serde(default)]
     order_by: Vec<String>,
+    #[serde(default)]
+    overlaps: Vec<String>,
 }
 
 impl<'de> Deserialize<'de> for RawBackref {
@@ -463,6 +468,7 @@ fn entry(text: &str, index: usize, item: Spanned<DeValue<'_>>) -> Result<Relatio
                 uselist: options.uselist,
                 viewonly: options.viewonly,
                 order_by: options.order_by,
+                overlaps: options.overlaps,
             })
         }
     };
@@ -478,6 +484,7 @@ fn entry(text: &str, index: usize, item: Spanned<DeValue<'_>>) -> Result<Relatio
         uselist: raw.uselist,
         viewonly: raw.viewonly,
         order_by: raw.order_by,
+        overlaps: raw.overlaps,
         backref,
         back_populates: raw.back_populates.map(Spanned::into_inner),
     })
@@ -602,6 +609,9 @@ fn write_entry(out: &mut String, config: &RelationshipConfig) -> Result<()> {
     if !config.order_by.is_empty() {
         line("order_by", array(&config.order_by));
     }
+    if !config.overlaps.is_empty() {
+        line("overlaps", array(&config.overlaps));
+    }
     Ok(())
 }
 
@@ -634,6 +644,9 @@ fn backref_value(backref: &Backref) -> Result<String> {
     }
     if !backref.order_by.is_empty() {
         options.push(("order_by", array(&backref.order_by)));
+    }
+    if !backref.overlaps.is_empty() {
+        options.push(("overlaps", array(&backref.overlaps)));
     }
     if options.is_empty() {
         return Ok(string(&backref.name));

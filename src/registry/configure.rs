@@ -11,8 +11,11 @@
 //! 4. [add the reverse property](add_reverse_property): the relationship
 //!    named by `back_populates` must point back and differ in direction;
 //! 5. [generate the backref](generate_backref): the reverse relationship,
-//!    configured by the same steps 2 to 4.
+//!    configured by the same steps 2 to 4;
+//! 6. [warn for conflicting sync targets](warn_for_conflicting_sync_targets):
+//!    relationships that write the same foreign-key column.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::declaration::Declaration;
@@ -25,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::expr::Annotations;
 use crate::relationship::join_condition::{JoinCondition, JoinInput};
 use crate::relationship::{Derived, Rare, Relationship, Secondary};
-use crate::schema::{Schema, Table, TableId};
+use crate::schema::{ColumnRef, Schema, Table, TableId};
 
 /// The relationships configured from a sequence of batches of
 /// declarations, and their index.
@@ -97,10 +100,14 @@ impl<'s> Configuring<'s> {
     pub(super) fn finish(self) -> Result<Configured> {
         match (self.process_error, self.resolve_error) {
             (Some(e), _) | (None, Some(e)) => Err(e),
-            (None, None) => Ok(Configured {
-                relationships: self.relationships,
-                index: self.index,
-            }),
+            (None, None) => {
+                let mut relationships = self.relationships;
+                warn_for_conflicting_sync_targets(&mut relationships);
+                Ok(Configured {
+                    relationships,
+                    index: self.index,
+                })
+            }
         }
     }
 
@@ -210,7 +217,11 @@ fn post_init(spec: Spec, jc: JoinCondition, key: Arc<str>) -> Result<Relationshi
         local_remote_pairs: jc.local_remote_pairs,
         synchronize_pairs: jc.synchronize_pairs,
         primaryjoin: jc.primaryjoin,
-        rare: Rare::boxed(spec.order_by, jc.warnings),
+        rare: Rare::boxed(Rare {
+            order_by: spec.order_by,
+            warnings: jc.warnings,
+            overlaps: spec.overlaps,
+        }),
         backref_of: spec.backref_of,
         back_populates: spec.back_populates,
         user_foreign_keys: spec.foreign_keys,
@@ -244,6 +255,13 @@ fn add_reverse_property(
         .map(|other| other.target.id())
         .or(declared_target)
     else {
+        if rel.target.column_id(back_populates).is_some() {
+            return Err(Error::BackPopulatesNotRelationship {
+                relationship: rel.key.to_string(),
+                name: back_populates.to_string(),
+                table: rel.target.qualified_name().to_string(),
+            });
+        }
         return Err(Error::BackPopulatesMissing {
             relationship: rel.key.to_string(),
             name: back_populates.to_string(),
@@ -311,9 +329,96 @@ fn generate_backref(original: &mut Relationship, backref: BackrefSpec) -> Spec {
         uselist: backref.uselist,
         viewonly: backref.viewonly.unwrap_or(original.viewonly),
         order_by: backref.order_by,
+        overlaps: backref.overlaps,
         backref_of: Some(Arc::clone(&original.key)),
         back_populates: Some(Arc::clone(&original.name)),
     }
+}
+
+/// Step 6: SQLAlchemy's `_warn_for_conflicting_sync_targets`. A
+/// relationship that copies a value into a column (a synchronize pair's
+/// target) another relationship already copies into warns, unless the
+/// two are each other's reverse, either is viewonly, or either names the
+/// other in `overlaps`. In configure order, so the later one warns.
+fn warn_for_conflicting_sync_targets(relationships: &mut [Relationship]) {
+    // The relationships copying into each column so far, with the column
+    // each copies from.
+    let mut targets: HashMap<ColumnRef, Vec<(usize, ColumnRef)>> = HashMap::new();
+    for i in 0..relationships.len() {
+        let rel = &relationships[i];
+        if rel.viewonly {
+            continue;
+        }
+        let pairs: Vec<(ColumnRef, ColumnRef)> = rel
+            .synchronize_pairs()
+            .iter()
+            .chain(rel.secondary_synchronize_pairs())
+            .cloned()
+            .collect();
+        let mut warnings = Vec::new();
+        for (from, to) in pairs {
+            let earlier = targets.entry(to.clone()).or_default();
+            let mut others: Vec<(&Relationship, &ColumnRef)> = earlier
+                .iter()
+                .map(|(j, other_from)| (&relationships[*j], other_from))
+                .filter(|(other, _)| !reverse_of(rel, other) && !overlapping(rel, other))
+                .collect();
+            if !others.is_empty() {
+                others.sort_by_key(|(other, _)| other.key.as_ref());
+                warnings.push(conflict_warning(rel, &from, &to, &others));
+            }
+            earlier.push((i, from));
+        }
+        if !warnings.is_empty() {
+            let rel = &mut relationships[i];
+            rel.rare
+                .get_or_insert_with(Default::default)
+                .warnings
+                .extend(warnings);
+        }
+    }
+}
+
+/// Whether `a` and `b` are each other's reverse (`back_populates`, or a
+/// relationship and its backref).
+fn reverse_of(a: &Relationship, b: &Relationship) -> bool {
+    let names = |x: &Relationship, y: &Relationship| {
+        x.target.id() == y.parent.id() && x.back_populates.as_deref() == Some(&*y.name)
+    };
+    names(a, b) || names(b, a)
+}
+
+/// Whether either of `a` and `b` names the other in `overlaps`.
+fn overlapping(a: &Relationship, b: &Relationship) -> bool {
+    a.overlaps().iter().any(|n| **n == *b.name) || b.overlaps().iter().any(|n| **n == *a.name)
+}
+
+/// SQLAlchemy's message, with sqlrel's keys.
+fn conflict_warning(
+    rel: &Relationship,
+    from: &ColumnRef,
+    to: &ColumnRef,
+    others: &[(&Relationship, &ColumnRef)],
+) -> String {
+    let conflicts: Vec<String> = others
+        .iter()
+        .map(|(other, other_from)| format!("'{}' (copies {other_from} to {to})", other.key))
+        .collect();
+    let mut names: Vec<&str> = others.iter().map(|(other, _)| &*other.name).collect();
+    names.sort_unstable();
+    format!(
+        "relationship '{}' will copy column {from} to column {to}, which conflicts with \
+         relationship(s): {}. If this is not the intention, consider if these relationships \
+         should be linked with back_populates, or if viewonly=True should be applied to one or \
+         more if they are read-only. For the less common case that foreign key constraints are \
+         partially overlapping, the orm.foreign() annotation can be used to isolate the columns \
+         that should be written towards.   To silence this warning, add the parameter \
+         'overlaps=\"{}\"' to the '{}' relationship.",
+        rel.key,
+        conflicts.join(", "),
+        names.join(","),
+        rel.key
+    )
 }
 
 /// `table.name` (`namespace.table.name`) as a shared string, written

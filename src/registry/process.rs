@@ -26,6 +26,7 @@ pub(super) struct Spec {
     pub(super) uselist: Option<bool>,
     pub(super) viewonly: bool,
     pub(super) order_by: Vec<ColumnRef>,
+    pub(super) overlaps: Vec<String>,
     /// For a generated backref, the key of the relationship declaring it.
     pub(super) backref_of: Option<Arc<str>>,
     pub(super) back_populates: Option<Arc<str>>,
@@ -44,6 +45,7 @@ pub(super) struct BackrefSpec {
     /// `None`: the declaring relationship's `viewonly`.
     pub(super) viewonly: Option<bool>,
     pub(super) order_by: Vec<ColumnRef>,
+    pub(super) overlaps: Vec<String>,
 }
 
 /// A processed declaration and its backref.
@@ -103,6 +105,7 @@ pub(super) fn process_declared(
         uselist: config.uselist,
         viewonly: config.viewonly,
         order_by: columns(schema, &config.order_by)?,
+        overlaps: config.overlaps.clone(),
         backref_of: None,
         back_populates: config.back_populates.as_deref().map(Arc::from),
         secondary,
@@ -149,6 +152,7 @@ fn process_backref(
         uselist: backref.uselist,
         viewonly: backref.viewonly,
         order_by: columns(schema, &backref.order_by)?,
+        overlaps: backref.overlaps.clone(),
         name,
     };
     index.reserve(spec.target.id(), &processed.name);
@@ -217,6 +221,7 @@ pub(super) fn process_generated(schema: &Schema, generated: Generated) -> Result
         uselist: backref.uselist,
         viewonly: None,
         order_by: Vec::new(),
+        overlaps: Vec::new(),
     });
     let spec = Spec {
         name: generated.name,
@@ -230,6 +235,7 @@ pub(super) fn process_generated(schema: &Schema, generated: Generated) -> Result
         uselist: generated.uselist,
         viewonly: false,
         order_by: Vec::new(),
+        overlaps: Vec::new(),
         backref_of: None,
         back_populates: generated.back_populates,
     };

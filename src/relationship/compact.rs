@@ -32,19 +32,20 @@ pub(crate) struct Secondary {
     pub(crate) synchronize_pairs: Pairs,
 }
 
-/// What few relationships have (an ordering, warnings), boxed for the same
-/// reason.
+/// What few relationships have (an ordering, warnings, `overlaps`),
+/// boxed for the same reason.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Rare {
     pub(crate) order_by: Vec<ColumnRef>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) overlaps: Vec<String>,
 }
 
 impl Rare {
     /// `None` for nothing to keep.
-    pub(crate) fn boxed(order_by: Vec<ColumnRef>, warnings: Vec<String>) -> Option<Box<Rare>> {
-        (!order_by.is_empty() || !warnings.is_empty())
-            .then(|| Box::new(Rare { order_by, warnings }))
+    pub(crate) fn boxed(rare: Rare) -> Option<Box<Rare>> {
+        (!rare.order_by.is_empty() || !rare.warnings.is_empty() || !rare.overlaps.is_empty())
+            .then(|| Box::new(rare))
     }
 }
 

@@ -57,6 +57,7 @@ pub struct RelationshipConfig {
     pub(crate) uselist: Option<bool>,
     pub(crate) viewonly: bool,
     pub(crate) order_by: Vec<String>,
+    pub(crate) overlaps: Vec<String>,
     pub(crate) backref: Option<Backref>,
     pub(crate) back_populates: Option<String>,
 }
@@ -80,6 +81,7 @@ impl RelationshipConfig {
             uselist: None,
             viewonly: false,
             order_by: Vec::new(),
+            overlaps: Vec::new(),
             backref: None,
             back_populates: None,
         }
@@ -169,6 +171,18 @@ impl RelationshipConfig {
         self
     }
 
+    /// Names of other relationships that may write the same columns as this
+    /// one without a warning (SQLAlchemy's `overlaps`): see
+    /// [`Relationship::warnings`](super::Relationship::warnings).
+    pub fn overlaps<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.overlaps = strings(names);
+        self
+    }
+
     /// Also create the reverse relationship on the target.
     pub fn backref(mut self, backref: impl Into<Backref>) -> Self {
         self.backref = Some(backref.into());
@@ -194,6 +208,7 @@ pub struct Backref {
     pub(crate) uselist: Option<bool>,
     pub(crate) viewonly: Option<bool>,
     pub(crate) order_by: Vec<String>,
+    pub(crate) overlaps: Vec<String>,
 }
 
 impl From<&str> for Backref {
@@ -220,6 +235,7 @@ impl Backref {
             uselist: None,
             viewonly: None,
             order_by: Vec::new(),
+            overlaps: Vec::new(),
         }
     }
 
@@ -280,6 +296,17 @@ impl Backref {
         S: Into<String>,
     {
         self.order_by = strings(columns);
+        self
+    }
+
+    /// Names of other relationships that may write the same columns
+    /// without a warning (see [`RelationshipConfig::overlaps`]).
+    pub fn overlaps<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.overlaps = strings(names);
         self
     }
 }

@@ -157,9 +157,20 @@ impl Relationship {
         self.back_populates.as_deref()
     }
 
-    /// Warnings SQLAlchemy would emit while configuring this relationship.
+    /// Warnings SQLAlchemy would emit while configuring this relationship,
+    /// in its words: a `remote_side` naming a column of the parent, a join
+    /// condition with non-column elements, or another relationship that
+    /// writes the same foreign-key column (name it in
+    /// [`overlaps`](RelationshipConfig::overlaps) when that is intended).
     pub fn warnings(&self) -> &[String] {
         self.rare.as_ref().map_or(&[], |r| r.warnings.as_slice())
+    }
+
+    /// The relationships named by
+    /// [`RelationshipConfig::overlaps`]: they may write the same columns as
+    /// this one without a warning.
+    pub fn overlaps(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |r| r.overlaps.as_slice())
     }
 
     /// Whether parent and target are the same table.

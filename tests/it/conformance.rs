@@ -87,6 +87,69 @@ fn compare_registry(registry: &Registry, oracle: &Json) -> Vec<String> {
     diffs
 }
 
+/// A warning in a form both sides share: class names and the link to
+/// SQLAlchemy's docs dropped; a conflicting-sync-targets warning as the
+/// column and the set of relationships involved, since which of them warns
+/// follows each library's configure order.
+fn canonical_warning(message: &str) -> String {
+    let message = normalize(message);
+    let message = message
+        .split(" (Background on this warning at:")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
+    let Some(rest) = message.strip_prefix("relationship '") else {
+        return message;
+    };
+    let Some((warner, rest)) = rest.split_once("' will copy column ") else {
+        return message;
+    };
+    let Some((_, rest)) = rest.split_once(" to column ") else {
+        return message;
+    };
+    let Some((column, rest)) = rest.split_once(", which conflicts with relationship(s): ") else {
+        return message;
+    };
+    let mut involved = vec![warner.to_owned()];
+    for part in rest.split(" (copies ") {
+        if let Some(start) = part.rfind('\'') {
+            let before = &part[..start];
+            if let Some(open) = before.rfind('\'') {
+                involved.push(before[open + 1..].to_owned());
+            }
+        }
+    }
+    involved.sort();
+    involved.dedup();
+    format!("conflicting writes to {column}: {}", involved.join(", "))
+}
+
+/// Every difference between sqlrel's warnings and the ones SQLAlchemy
+/// recorded (cases with `record_warnings`).
+fn warning_diffs(registry: &Registry, oracle: &Json) -> Vec<String> {
+    let Some(theirs) = oracle.get("warnings").and_then(Json::as_array) else {
+        return Vec::new();
+    };
+    let mut theirs: Vec<String> = theirs
+        .iter()
+        .filter_map(Json::as_str)
+        .map(canonical_warning)
+        .collect();
+    let mut ours: Vec<String> = registry
+        .relationships()
+        .flat_map(|rel| rel.warnings().iter().map(|w| canonical_warning(w)))
+        .collect();
+    theirs.sort();
+    ours.sort();
+    if theirs == ours {
+        Vec::new()
+    } else {
+        vec![format!(
+            "warnings differ:\n  sqlrel:     {ours:?}\n  SQLAlchemy: {theirs:?}"
+        )]
+    }
+}
+
 /// Messages where sqlrel adds the relationship's name to SQLAlchemy's text.
 fn message_matches(ours: &str, theirs: &str) -> bool {
     let (ours, theirs) = (normalize(ours), normalize(theirs));
@@ -107,7 +170,10 @@ fn resolver_matches_sqlalchemy_on_every_fixture() {
         let label = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         match (&outcome, oracle.get("error")) {
             (Ok(registry), None) => {
-                for d in compare_registry(registry, oracle) {
+                let diffs = compare_registry(registry, oracle)
+                    .into_iter()
+                    .chain(warning_diffs(registry, oracle));
+                for d in diffs {
                     failures.push(format!("{label}: {d}"));
                 }
             }

@@ -234,6 +234,8 @@ def relationship_arguments(spec, tables):
         arguments["viewonly"] = True
     if spec.get("back_populates"):
         arguments["back_populates"] = spec["back_populates"]
+    if spec.get("overlaps"):
+        arguments["overlaps"] = ",".join(spec["overlaps"])
     backref = spec.get("backref")
     if isinstance(backref, str) and backref:
         arguments["backref"] = backref
@@ -244,6 +246,8 @@ def relationship_arguments(spec, tables):
                 options[key] = columns(tables, backref[key])
         if backref.get("uselist") is not None:
             options["uselist"] = backref["uselist"]
+        if backref.get("overlaps"):
+            options["overlaps"] = ",".join(backref["overlaps"])
         arguments["backref"] = orm.backref(backref["name"], **options)
     return arguments
 
@@ -474,14 +478,26 @@ def record(case):
     result = {"name": case.get("name")}
     try:
         engine = sqlite_engine(case["ddl"])
-        try:
-            if case.get("automap"):
-                tables, classes = automapped(engine)
-            else:
-                tables, classes = declared_mappings(case, engine)
-        except sa.exc.SQLAlchemyError as e:
-            result["error"] = error(e)
-            return result
+        with warnings.catch_warnings(record=True) as caught:
+            if case.get("record_warnings"):
+                warnings.simplefilter("always", sa.exc.SAWarning)
+            try:
+                if case.get("automap"):
+                    tables, classes = automapped(engine)
+                else:
+                    tables, classes = declared_mappings(case, engine)
+            except sa.exc.SQLAlchemyError as e:
+                result["error"] = error(e)
+                return result
+            finally:
+                if case.get("record_warnings"):
+                    result["warnings"] = sorted(
+                        {
+                            re.sub(r" at 0x[0-9a-f]+", " at 0x...", str(w.message))
+                            for w in caught
+                            if issubclass(w.category, sa.exc.SAWarning)
+                        }
+                    )
         relationships = {}
         for table_name, cls in sorted(classes.items()):
             props = list(sa.inspect(cls).relationships)

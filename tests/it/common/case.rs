@@ -40,6 +40,8 @@ pub struct RelationshipJson {
     pub viewonly: bool,
     pub backref: Option<BackrefJson>,
     pub back_populates: Option<String>,
+    #[serde(default)]
+    pub overlaps: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,6 +54,8 @@ pub enum BackrefJson {
         remote_side: Vec<String>,
         foreign_keys: Option<Vec<String>>,
         uselist: Option<bool>,
+        #[serde(default)]
+        overlaps: Vec<String>,
     },
 }
 
@@ -60,7 +64,8 @@ impl RelationshipJson {
         let mut c = RelationshipConfig::new(&self.table, &self.name, &self.target)
             .viewonly(self.viewonly)
             .foreign_keys(self.foreign_keys.iter().cloned())
-            .remote_side(self.remote_side.iter().cloned());
+            .remote_side(self.remote_side.iter().cloned())
+            .overlaps(self.overlaps.iter().cloned());
         if let Some(s) = &self.secondary {
             c = c.secondary(s);
         }
@@ -84,8 +89,11 @@ impl RelationshipJson {
                 remote_side,
                 foreign_keys,
                 uselist,
+                overlaps,
             }) => {
-                let mut b = Backref::new(name).remote_side(remote_side.iter().cloned());
+                let mut b = Backref::new(name)
+                    .remote_side(remote_side.iter().cloned())
+                    .overlaps(overlaps.iter().cloned());
                 if let Some(fk) = foreign_keys {
                     b = b.foreign_keys(fk.iter().cloned());
                 }
