@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use common::cold::Evictor;
 use common::predicates::{EXPAND_STATEMENTS, registry, select_ids, select_ids_by_hand};
 use common::synthetic;
 use sea_query::{Expr as SqExpr, ExprTrait, PostgresQueryBuilder};
@@ -177,9 +178,8 @@ impl<'a> Workload<'a> {
     }
 
     /// `f` timed one call at a time, each call preceded (untimed) by
-    /// writing 64 MB, which evicts this machine's caches (2 × 1 MB L2,
-    /// 32 MB L3): a configure as a program runs it once, without the
-    /// previous iteration's data in cache.
+    /// evicting the caches (see [`Evictor`]): a configure as a program runs
+    /// it once, without the previous iteration's data in cache.
     fn cold<T>(
         side: &'static str,
         workload: &'static str,
@@ -187,14 +187,11 @@ impl<'a> Workload<'a> {
         n: Option<usize>,
         mut f: impl FnMut() -> T + 'a,
     ) -> Self {
-        let mut evict = vec![0u8; 64 << 20];
-        let mut round = 0u8;
+        let mut evictor = Evictor::new();
         let run = move |iterations: usize| {
             let mut total = Duration::ZERO;
             for _ in 0..iterations {
-                round = round.wrapping_add(1);
-                evict.fill(round);
-                black_box(&evict);
+                evictor.evict();
                 let start = Instant::now();
                 let result = black_box(f());
                 total += start.elapsed();
