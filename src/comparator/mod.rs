@@ -100,8 +100,8 @@ use crate::error::{Error, Result};
 use crate::expr::{
     Annotations, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias, Value,
 };
-use crate::relationship::{Direction, Relationship};
-use crate::schema::ColumnRef;
+use crate::relationship::{Direction, LazyClause, Relationship};
+use crate::schema::{ColumnRef, Table};
 
 /// Builds predicates for one relationship, optionally read from an aliased
 /// parent.
@@ -800,6 +800,7 @@ impl<'r> Comparator<'r> {
     /// `user_id` for `addresses.user`).
     pub fn with_parent(&self, parent: &Row) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
+        self.check_binds(lazy, self.rel.parent(), "with_parent()")?;
         let criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
         Ok(self.over_join_tables(criterion))
     }
@@ -854,6 +855,7 @@ impl<'r> Comparator<'r> {
     /// `user_id` for `addresses.user`).
     pub fn with_parent_aliased(&self, parent: &Row, target: TableAlias) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(false);
+        self.check_binds(lazy, self.rel.parent(), "with_parent()")?;
         let mut criterion = self.fill_binds(lazy.criterion.clone(), parent)?;
         criterion.read_through(self.rel.target().id(), Some(&target), Annotations::NONE);
         Ok(self.over_join_tables(criterion))
@@ -934,6 +936,7 @@ impl<'r> Comparator<'r> {
     /// related to `row`.
     fn compare_to_target(&self, row: &Row) -> Result<Expr> {
         let lazy = self.rel.lazy_clause(true);
+        self.check_binds(lazy, self.rel.target(), "comparing with a row")?;
         let mut criterion = self.fill_binds(lazy.criterion.clone(), row)?;
         if let Some(alias) = &self.source {
             criterion.read_through(self.rel.parent().id(), Some(alias), Annotations::NONE);
@@ -961,6 +964,46 @@ impl<'r> Comparator<'r> {
                 })
             }
         }
+    }
+
+    /// A lazy clause takes its values from a row of `row_table`: each
+    /// value it binds must be a column of that table, and no column of the
+    /// table may stay unbound. A `remote_side` naming a column of the parent
+    /// (which SQLAlchemy warns about) breaks that; SQLAlchemy then fails
+    /// ("No column ... is configured on mapper") or emits a cross join, and
+    /// sqlrel refuses. Many-to-many and self-referential clauses bind by
+    /// their own rules and are not checked here.
+    fn check_binds(&self, lazy: &LazyClause, row_table: &Table, what: &str) -> Result<()> {
+        let rel = self.rel;
+        if rel.secondary().is_some() || rel.is_self_referential() {
+            return Ok(());
+        }
+        let foreign_bound = lazy
+            .bound_columns
+            .iter()
+            .find(|c| c.table_id() != row_table.id());
+        let mut unbound = None;
+        lazy.criterion.for_each_column(&mut |c| {
+            if unbound.is_none() && c.alias.is_none() && c.column.table_id() == row_table.id() {
+                unbound = Some(c.column.clone());
+            }
+        });
+        let message = match (foreign_bound, unbound) {
+            (Some(column), _) => format!(
+                "No column {column} is configured on mapper {}: {what} takes its values from a \
+                 row of '{}', and the relationship's remote side names a column of its parent \
+                 (see the relationship's warnings)",
+                row_table.qualified_name(),
+                row_table.qualified_name()
+            ),
+            (None, Some(column)) => format!(
+                "{what} cannot take column {column} from a row of '{}': the join condition does \
+                 not mark it local; check remote_side (see the relationship's warnings)",
+                row_table.qualified_name()
+            ),
+            (None, None) => return Ok(()),
+        };
+        Err(self.misuse(&message))
     }
 
     /// Replaces the lazy clause's bind parameters with the row's values.

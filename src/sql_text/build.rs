@@ -1,5 +1,7 @@
 //! Building a relationship call with the comparator the Rust API uses.
 
+use std::cell::RefCell;
+
 use sqlparser::ast::{self as sql, Spanned};
 
 use super::calls::{is_relationship_call, name_parts};
@@ -9,10 +11,13 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::expr::parse::{CallHook, Converter};
 use crate::registry::Registry;
+use crate::relationship::Relationship;
 
 /// Builds relationship calls with the comparator.
 pub(super) struct RelationshipCalls<'r> {
     pub(super) registry: &'r Registry,
+    /// The relationships built so far, in order of first use.
+    pub(super) used: RefCell<Vec<&'r Relationship>>,
 }
 
 impl CallHook for RelationshipCalls<'_> {
@@ -48,6 +53,11 @@ impl RelationshipCalls<'_> {
                 .ok_or_else(|| Error::UnknownRelationship {
                     name: format!("{owner}.{rel_name}"),
                 })?;
+        let mut used = self.used.borrow_mut();
+        if !used.iter().any(|r| std::ptr::eq(*r, rel)) {
+            used.push(rel);
+        }
+        drop(used);
         let mut comparator = rel.comparator();
         if let Some((_, item)) = alias
             && let Some(a) = &item.alias

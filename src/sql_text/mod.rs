@@ -49,6 +49,7 @@ mod build;
 mod calls;
 mod check;
 
+use std::cell::RefCell;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{self as sql, Spanned, Statement, TableFactor, Visit, Visitor};
@@ -60,6 +61,7 @@ use crate::expr::parse::{CallHook, Converter};
 use crate::expr::{FromItem, TableAlias, Value};
 use crate::query::{Dialect, Placeholders, predicate_sql};
 use crate::registry::Registry;
+use crate::relationship::Relationship;
 use build::RelationshipCalls;
 use calls::{LineStarts, outermost, relationship_calls};
 
@@ -100,7 +102,7 @@ const METHODS: [&str; 7] = [
 /// [`Error::Context`] giving the call's place in the text; [`Error::kind`]
 /// looks through it.
 pub fn expand_sql(registry: &Registry, text: &str, dialect: Dialect) -> Result<String> {
-    expand(registry, text, dialect, None)
+    expand(registry, text, dialect, ValueStyle::Inline).map(|e| e.sql)
 }
 
 /// Expands the relationship calls of `text` into SQL for `dialect`, with
@@ -117,12 +119,82 @@ pub fn expand_sql_with_params(
     text: &str,
     dialect: Dialect,
 ) -> Result<(String, Vec<Value>)> {
-    let mut placeholders = Placeholders {
+    let expansion = expand(registry, text, dialect, ValueStyle::Placeholders)?;
+    Ok((expansion.sql, expansion.values))
+}
+
+/// How the values of the calls are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueStyle {
+    /// As literals, escaped by the dialect's rules.
+    Inline,
+    /// As placeholders (`$1`... for PostgreSQL, `?` otherwise), their values
+    /// returned in order.
+    Placeholders,
+}
+
+/// Relationship-aware text expanded: the SQL, and what went into it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Expansion<'r> {
+    /// The SQL for the dialect.
+    pub sql: String,
+    /// The placeholders' values in order ([`ValueStyle::Placeholders`]).
+    pub values: Vec<Value>,
+    /// The relationships the calls use, in order of first use: a program
+    /// can show their [`warnings`](Relationship::warnings), as `sqlrel sql`
+    /// does.
+    pub relationships: Vec<&'r Relationship>,
+}
+
+/// Expands the relationship calls of `text` into SQL for `dialect`, the
+/// values written as `style` says, and reports the relationships used.
+///
+/// ```
+/// use sqlrel::dialect::Dialect;
+/// use sqlrel::registry::Registry;
+/// use sqlrel::relationship::RelationshipConfig;
+/// use sqlrel::schema::Schema;
+/// use sqlrel::sql_text::{ValueStyle, expand};
+///
+/// let schema = Schema::from_ddl(
+///     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+///      CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), email TEXT);",
+/// )?;
+/// let registry = Registry::builder(schema)
+///     .relationship(RelationshipConfig::new("users", "addresses", "addresses").backref("user"))
+///     .configure()?;
+/// let expansion = expand(
+///     &registry,
+///     "SELECT users.id FROM users WHERE users.addresses.any(addresses.email LIKE 'a%')",
+///     Dialect::Postgres,
+///     ValueStyle::Placeholders,
+/// )?;
+/// assert!(expansion.sql.ends_with(r#""addresses"."email" LIKE $1))"#));
+/// assert_eq!(expansion.values, ["a%".into()]);
+/// assert_eq!(expansion.relationships[0].key(), "users.addresses");
+/// # Ok::<(), sqlrel::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`expand_sql`] and [`expand_sql_with_params`].
+pub fn expand<'r>(
+    registry: &'r Registry,
+    text: &str,
+    dialect: Dialect,
+    style: ValueStyle,
+) -> Result<Expansion<'r>> {
+    let mut placeholders = (style == ValueStyle::Placeholders).then(|| Placeholders {
         numbered: dialect == Dialect::Postgres,
         values: Vec::new(),
-    };
-    let sql = expand(registry, text, dialect, Some(&mut placeholders))?;
-    Ok((sql, placeholders.values))
+    });
+    let (sql, relationships) = expand_text(registry, text, dialect, placeholders.as_mut())?;
+    Ok(Expansion {
+        sql,
+        values: placeholders.map(|p| p.values).unwrap_or_default(),
+        relationships,
+    })
 }
 
 fn parse_error(message: impl Into<String>, position: Option<Position>) -> Error {
@@ -140,12 +212,12 @@ fn position_of(location: Location) -> Option<Position> {
     })
 }
 
-fn expand(
-    registry: &Registry,
+fn expand_text<'r>(
+    registry: &'r Registry,
     text: &str,
     dialect: Dialect,
     mut placeholders: Option<&mut Placeholders>,
-) -> Result<String> {
+) -> Result<(String, Vec<&'r Relationship>)> {
     let parser_dialect = dialect.parser_dialect();
     let statement = single_query(text, &*parser_dialect)?;
     let aliases = table_aliases(registry, &statement);
@@ -163,7 +235,10 @@ fn expand(
         .map_err(|e| parse_error(e.to_string(), None))?;
     check::check_no_stray_calls(registry, &tokens, &aliases, &expanded)?;
     let lines = LineStarts::new(text);
-    let hook = RelationshipCalls { registry };
+    let hook = RelationshipCalls {
+        registry,
+        used: RefCell::new(Vec::new()),
+    };
     let mut out = String::with_capacity(text.len() * 2);
     let mut copied_to = 0;
     for (call, (start, end)) in &outermost(calls, &tokens, &lines)? {
@@ -183,7 +258,7 @@ fn expand(
         copied_to = end;
     }
     out.push_str(&text[copied_to..]);
-    Ok(out)
+    Ok((out, hook.used.into_inner()))
 }
 
 /// Parses `text` as exactly one query of `dialect`: the text is read the

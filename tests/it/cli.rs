@@ -112,10 +112,12 @@ fn inspect_json_matches_the_committed_contract() {
             "local_columns",
             "viewonly",
             "backref_of",
+            "warnings",
         ] {
             assert!(obj.contains_key(field), "{field} missing in {r}");
         }
-        assert_eq!(obj.len(), 16, "unexpected fields in {r}");
+        assert_eq!(obj.len(), 17, "unexpected fields in {r}");
+        assert!(r["warnings"].is_array(), "{r}");
         assert!(
             ["one_to_many", "many_to_one", "many_to_many"]
                 .contains(&r["direction"].as_str().unwrap())
@@ -148,7 +150,7 @@ fn inspect_json_matches_the_committed_contract() {
             "foreign_key_columns": ["orders.customer_id"],
             "remote_side": ["orders.customer_id"],
             "local_columns": ["customers.id"],
-            "viewonly": false, "backref_of": "orders.customers"
+            "viewonly": false, "backref_of": "orders.customers", "warnings": []
         })
     );
 }
@@ -550,4 +552,71 @@ fn unexpandable_calls_and_out_of_scope_columns_are_errors() {
             stderr(&out)
         );
     }
+}
+
+/// SQLAlchemy's configure-time warnings show in `inspect` (text and JSON)
+/// and, for the relationships a text uses, on `sqlrel sql`'s stderr.
+#[test]
+fn warnings_are_shown() {
+    let schema = temp_file(
+        "warn.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);
+         CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));",
+    );
+    let toml = temp_file(
+        "warn.toml",
+        "[[relationship]]\ntable = \"users\"\nname = \"addresses\"\ntarget = \"addresses\"\n\n\
+         [[relationship]]\ntable = \"users\"\nname = \"addresses2\"\ntarget = \"addresses\"\n",
+    );
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        args.extend([
+            "--schema".to_owned(),
+            schema.display().to_string(),
+            "--relationships".to_owned(),
+            toml.display().to_string(),
+        ]);
+        args
+    };
+    let run = |extra: &[&str]| {
+        let owned = args(extra);
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        sqlrel(&refs)
+    };
+    let warning = "relationship 'users.addresses2' will copy column users.id to column \
+                   addresses.user_id, which conflicts with relationship(s): 'users.addresses'";
+
+    let text = stdout(&run(&["inspect"]));
+    assert!(
+        text.contains(&format!("warning: users.addresses2: {warning}")),
+        "{text}"
+    );
+
+    let json: Json =
+        serde_json::from_str(&stdout(&run(&["inspect", "--format", "json"]))).expect("JSON output");
+    let rels = json["relationships"].as_array().expect("relationships");
+    let warnings = |key: &str| {
+        rels.iter()
+            .find(|r| format!("{}.{}", r["table"], r["name"]).replace('"', "") == key)
+            .map(|r| r["warnings"].clone())
+            .expect("relationship")
+    };
+    assert_eq!(warnings("users.addresses"), serde_json::json!([]));
+    assert!(
+        warnings("users.addresses2")[0]
+            .as_str()
+            .is_some_and(|w| w.starts_with(warning)),
+        "{json}"
+    );
+
+    let used = run(&["sql", "SELECT 1 FROM users WHERE users.addresses2.any()"]);
+    assert!(used.status.success());
+    assert!(
+        stderr(&used).contains(&format!("sqlrel: warning: users.addresses2: {warning}")),
+        "{}",
+        stderr(&used)
+    );
+    let unused = run(&["sql", "SELECT 1 FROM users WHERE users.addresses.any()"]);
+    assert!(unused.status.success());
+    assert!(stderr(&unused).is_empty(), "{}", stderr(&unused));
 }

@@ -19,7 +19,7 @@ use sqlrel::schema::Table;
 
 use common::case::{Case, load_dir};
 use common::exec::engine;
-use common::oracle::assert_no_failures;
+use common::oracle::{assert_no_failures, normalize};
 use common::parse_back::{assert_parses_back, both_forms};
 use common::predicate::predicate;
 
@@ -99,7 +99,9 @@ fn plan(case: &Case, oracle: &Json) -> (Registry, Vec<Planned>) {
         .map(|q| {
             let name = q["name"].as_str().expect("query name").to_owned();
             let result = &oracle["queries"][&name];
-            let expected = if let Some(right) = q.get("sqlalchemy_wrong") {
+            let expected = if let Some(refusal) = q.get("sqlrel_refuses") {
+                Expected::Error(refusal["message"].as_str().unwrap_or("").to_owned())
+            } else if let Some(right) = q.get("sqlalchemy_wrong") {
                 Expected::Rows(json_rows(&right["rows"]))
             } else if let Some(err) = result.get("error") {
                 Expected::Error(err["message"].as_str().unwrap_or("").to_owned())
@@ -131,11 +133,7 @@ fn cases() -> Vec<(Case, Json)> {
 /// SQLAlchemy's comparator errors must be ours too (sqlrel appends the
 /// relationship's name; SQLAlchemy's object reprs are cut off).
 fn same_error(ours: &sqlrel::Error, theirs: &str) -> bool {
-    let theirs = theirs
-        .split(" on object ")
-        .next()
-        .unwrap_or(theirs)
-        .replace("C_", "");
+    let theirs = normalize(theirs.split(" on object ").next().unwrap_or(theirs));
     ours.to_string().starts_with(theirs.trim_end_matches('.'))
 }
 

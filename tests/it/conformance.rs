@@ -10,7 +10,7 @@ use sqlrel::ErrorKind;
 use sqlrel::registry::Registry;
 
 use common::case::load_dir;
-use common::oracle::{Joins, relationship_diffs};
+use common::oracle::{Joins, normalize, relationship_diffs};
 
 /// SQLAlchemy's error class and message mapped onto sqlrel's kinds.
 fn expected_kind(class: &str, message: &str) -> Option<ErrorKind> {
@@ -37,35 +37,6 @@ fn expected_kind(class: &str, message: &str) -> Option<ErrorKind> {
         "ArgumentError" | "InvalidRequestError" => ErrorKind::InvalidArgument,
         _ => return None,
     })
-}
-
-/// Puts SQLAlchemy's and sqlrel's messages in one vocabulary: class names
-/// become table names, direction reprs their symbol, and quoted join
-/// conditions a placeholder (SQLAlchemy prints literals as bind names and
-/// Python may swap operands around an annotated column).
-fn normalize(message: &str) -> String {
-    let mut out = message.to_owned();
-    // Mapper[C_users(users)] -> users
-    while let Some(start) = out.find("Mapper[") {
-        let Some(end) = out[start..].find(")]") else {
-            break;
-        };
-        let inner = &out[start + 7..start + end];
-        let table = inner.split('(').nth(1).unwrap_or(inner).to_owned();
-        out.replace_range(start..start + end + 2, &table);
-    }
-    out = out.replace("C_", "");
-    for d in ["ONETOMANY", "MANYTOONE", "MANYTOMANY"] {
-        for n in 1..=3 {
-            out = out.replace(&format!("<RelationshipDirection.{d}: {n}>"), d);
-        }
-    }
-    if let (Some(start), Some(end)) = (out.find("condition '"), out.find("' on relationship"))
-        && start < end
-    {
-        out.replace_range(start + 11..end, "<condition>");
-    }
-    out
 }
 
 fn compare_registry(registry: &Registry, oracle: &Json) -> Vec<String> {

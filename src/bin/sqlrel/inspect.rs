@@ -75,6 +75,7 @@ fn json_document(relationships: &[&Relationship]) -> Json {
                 "local_columns": names(r.local_columns()),
                 "viewonly": r.viewonly(),
                 "backref_of": r.backref_of(),
+                "warnings": r.warnings(),
             })
         })
         .collect();
@@ -131,6 +132,11 @@ fn text(relationships: &[&Relationship]) -> String {
     line(&mut out, header);
     for r in &rows {
         line(&mut out, [&r[0], &r[1], &r[2], &r[3]]);
+    }
+    for r in relationships {
+        for warning in r.warnings() {
+            let _ = writeln!(out, "warning: {}: {warning}", r.key());
+        }
     }
     out
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use sqlrel::query::Dialect;
-use sqlrel::sql_text::{expand_sql, expand_sql_with_params};
+use sqlrel::sql_text::{ValueStyle, expand};
 
 use source::Source;
 
@@ -164,13 +164,27 @@ fn run(cli: Cli) -> Result<String, Failure> {
         } => {
             let registry = source.registry()?;
             let dialect = Dialect::from(dialect);
-            if params {
-                let (sql, values) = expand_sql_with_params(&registry, &query, dialect)?;
-                let params: Vec<serde_json::Value> =
-                    values.iter().map(inspect::value_json).collect();
-                Ok(format!("{}\n", json!({"sql": sql, "params": params})))
+            let style = if params {
+                ValueStyle::Placeholders
             } else {
-                Ok(format!("{}\n", expand_sql(&registry, &query, dialect)?))
+                ValueStyle::Inline
+            };
+            let expansion = expand(&registry, &query, dialect, style)?;
+            // What SQLAlchemy would warn about the relationships used.
+            for rel in &expansion.relationships {
+                for warning in rel.warnings() {
+                    eprintln!("sqlrel: warning: {}: {warning}", rel.key());
+                }
+            }
+            if params {
+                let params: Vec<serde_json::Value> =
+                    expansion.values.iter().map(inspect::value_json).collect();
+                Ok(format!(
+                    "{}\n",
+                    json!({"sql": expansion.sql, "params": params})
+                ))
+            } else {
+                Ok(format!("{}\n", expansion.sql))
             }
         }
     }

@@ -140,3 +140,32 @@ pub fn assert_no_failures(executed: usize, minimum: usize, failures: &[String]) 
         failures.join("\n")
     );
 }
+
+/// Puts SQLAlchemy's and sqlrel's messages in one vocabulary: class names
+/// become table names, direction reprs their symbol, and quoted join
+/// conditions a placeholder (SQLAlchemy prints literals as bind names and
+/// Python may swap operands around an annotated column).
+pub fn normalize(message: &str) -> String {
+    let mut out = message.to_owned();
+    // Mapper[C_users(users)] -> users
+    while let Some(start) = out.find("Mapper[") {
+        let Some(end) = out[start..].find(")]") else {
+            break;
+        };
+        let inner = &out[start + 7..start + end];
+        let table = inner.split('(').nth(1).unwrap_or(inner).to_owned();
+        out.replace_range(start..start + end + 2, &table);
+    }
+    out = out.replace("C_", "");
+    for d in ["ONETOMANY", "MANYTOONE", "MANYTOMANY"] {
+        for n in 1..=3 {
+            out = out.replace(&format!("<RelationshipDirection.{d}: {n}>"), d);
+        }
+    }
+    if let (Some(start), Some(end)) = (out.find("condition '"), out.find("' on relationship"))
+        && start < end
+    {
+        out.replace_range(start + 11..end, "<condition>");
+    }
+    out
+}
