@@ -40,13 +40,13 @@ pub enum Error {
         name: String,
     },
     /// Two tables with the same qualified name.
-    #[error("table '{name}' is defined twice")]
+    #[error("table '{name}' is defined twice; give each table its own name (or namespace)")]
     DuplicateTable {
         /// The qualified table name.
         name: String,
     },
     /// Two columns with the same name in one table.
-    #[error("table '{table}' defines column '{column}' twice")]
+    #[error("table '{table}' defines column '{column}' twice; remove or rename one of them")]
     DuplicateColumn {
         /// The table.
         table: String,
@@ -169,7 +169,8 @@ pub enum Error {
     /// Foreign columns on neither side.
     #[error(
         "Can't determine relationship direction for relationship '{relationship}' - foreign key \
-         columns are present in neither the parent nor the child's mapped tables"
+         columns are present in neither the parent nor the child's mapped tables.  Mark the \
+         columns that refer to the other table with foreign() or foreign_keys."
     )]
     NoDirection {
         /// `table.name` of the relationship.
@@ -178,7 +179,7 @@ pub enum Error {
     /// `secondaryjoin` given without `secondary`.
     #[error(
         "Property {relationship} specified with secondary join condition but no secondary \
-         argument"
+         argument.  Give the association table as secondary, or drop the secondaryjoin."
     )]
     SecondaryJoinWithoutSecondary {
         /// `table.name` of the relationship.
@@ -187,7 +188,8 @@ pub enum Error {
     /// `backref` and `back_populates` on the same relationship.
     #[error(
         "backref and back_populates keyword arguments are mutually exclusive (relationship \
-         {relationship})"
+         {relationship}).  Use backref to generate the reverse relationship, or back_populates \
+         to name one that is declared."
     )]
     BackrefWithBackPopulates {
         /// `table.name` of the relationship.
@@ -196,7 +198,7 @@ pub enum Error {
     /// A backref whose name is taken on the target table.
     #[error(
         "Error creating backref '{backref}' on relationship '{relationship}': property of that \
-         name exists on mapper '{table}'"
+         name exists on mapper '{table}'.  Choose another name for the backref."
     )]
     BackrefExists {
         /// The backref's name.
@@ -210,7 +212,7 @@ pub enum Error {
     /// secondary table.
     #[error(
         "Can't assign 'secondaryjoin' on a backref against a non-secondary relationship. \
-         (relationship {relationship})"
+         (relationship {relationship})  Give the backref's join as its primaryjoin."
     )]
     BackrefSecondaryJoin {
         /// `table.name` of the relationship declaring the backref.
@@ -234,7 +236,8 @@ pub enum Error {
     /// relationship's table.
     #[error(
         "reverse_property '{name}' on relationship {relationship} references relationship \
-         {other}, which does not reference mapper '{table}'"
+         {other}, which does not reference mapper '{table}'.  back_populates must name the \
+         relationship of the target that points back at '{table}'."
     )]
     BackPopulatesMismatch {
         /// The name given to `back_populates`.
@@ -258,7 +261,8 @@ pub enum Error {
     /// A row given to a relationship predicate lacks a column it needs.
     #[error(
         "Can't resolve value for column {column}; no value has been set for this column \
-         (relationship {relationship})"
+         (relationship {relationship}).  Give it in the row (Row::set, or `column => value` in \
+         SQL text)."
     )]
     MissingValue {
         /// `table.name` of the relationship.
@@ -279,7 +283,8 @@ pub enum Error {
     /// (SQLAlchemy's `InvalidRequestError` from `get_property`).
     #[error(
         "back_populates on relationship {relationship} refers to '{name}', but mapper '{table}' \
-         has no property '{name}'"
+         has no property '{name}'.  Declare {table}.{name} pointing back, or use backref to \
+         generate it."
     )]
     BackPopulatesMissing {
         /// `table.name` of the relationship declaring `back_populates`.

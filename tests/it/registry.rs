@@ -894,7 +894,8 @@ fn back_populates_to_a_relationship_on_the_wrong_table() {
     assert_eq!(
         e.to_string(),
         "reverse_property 'user' on relationship users.addresses references relationship \
-         addresses.user, which does not reference mapper 'users'"
+         addresses.user, which does not reference mapper 'users'.  back_populates must name the \
+         relationship of the target that points back at 'users'."
     );
 }
 

@@ -178,17 +178,19 @@ fn text(g: &mut Gen) -> String {
     text
 }
 
-/// Table names and aliases the statement reads.
-fn owners(statement: &Statement) -> Vec<String> {
-    struct Collect(Vec<String>);
+/// The names the statement reads tables under (their own names and their
+/// aliases), each with its table's name.
+fn owners(statement: &Statement) -> Vec<(String, String)> {
+    struct Collect(Vec<(String, String)>);
     impl Visitor for Collect {
         type Break = ();
         fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
             if let TableFactor::Table { name, alias, .. } = factor {
-                self.0.push(name.to_string());
+                let table = name.to_string();
                 if let Some(alias) = alias {
-                    self.0.push(alias.name.value.clone());
+                    self.0.push((alias.name.value.clone(), table.clone()));
                 }
+                self.0.push((table.clone(), table));
             }
             ControlFlow::Continue(())
         }
@@ -210,20 +212,20 @@ fn leftover_calls(registry: &Registry, sql: &str, dialect: Dialect) -> Result<Ve
     let mut left = Vec::new();
     for statement in &statements {
         let owners = owners(statement);
-        let aliases: Vec<(&str, &str)> = [("u", "users"), ("n", "nodes")].into();
         let _ = sql::visit_expressions(statement, |e| {
             if let sql::Expr::Function(f) = e {
                 let parts: Vec<String> = f.name.0.iter().map(ToString::to_string).collect();
                 if let [owner, rel, ..] = parts.as_slice() {
-                    let table = aliases
-                        .iter()
-                        .find(|(a, _)| a == owner)
-                        .map_or(owner.as_str(), |(_, t)| t);
-                    let is_relationship = owners.contains(owner)
-                        && registry
-                            .schema()
-                            .table(table)
-                            .is_ok_and(|t| registry.get(t.id(), rel).is_some());
+                    let is_relationship =
+                        owners
+                            .iter()
+                            .filter(|(name, _)| name == owner)
+                            .any(|(_, table)| {
+                                registry
+                                    .schema()
+                                    .table(table)
+                                    .is_ok_and(|t| registry.get(t.id(), rel).is_some())
+                            });
                     if is_relationship {
                         left.push(f.to_string());
                     }

@@ -931,7 +931,8 @@ fn missing_values_are_typed_errors() {
             err.to_string(),
             format!(
                 "Can't resolve value for column {column}; no value has been set for this \
-                 column (relationship {key})"
+                 column (relationship {key}).  Give it in the row (Row::set, or `column => \
+                 value` in SQL text)."
             )
         );
     }
