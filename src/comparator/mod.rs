@@ -1008,23 +1008,20 @@ impl<'r> Comparator<'r> {
 
     /// Replaces the lazy clause's bind parameters with the row's values.
     fn fill_binds(&self, mut criterion: Expr, row: &Row) -> Result<Expr> {
-        let mut missing: Option<ColumnRef> = None;
+        let mut failed: Option<Error> = None;
         criterion.for_each_mut(&mut |e| {
             if let Expr::Bind(BindKey::Column(column)) = e {
-                match row.get(column.name()) {
-                    Some(value) => *e = Expr::Value(value.clone()),
-                    None => {
-                        missing.get_or_insert_with(|| column.clone());
+                match row_value(self.rel, row, column) {
+                    Ok(value) => *e = Expr::Value(value),
+                    Err(error) => {
+                        failed.get_or_insert(error);
                     }
                 }
             }
         });
-        match missing {
-            Some(column) => Err(Error::MissingValue {
-                relationship: self.rel.key().to_owned(),
-                column: column.to_string(),
-            }),
-            None => Ok(criterion),
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(falsify_null_comparisons(criterion)),
         }
     }
 
@@ -1052,6 +1049,11 @@ impl<'r> Comparator<'r> {
         let mut tests = Vec::new();
         for (local, remote) in self.rel.local_remote_pairs() {
             let value = row_value(self.rel, row, remote)?;
+            if value == Value::Null {
+                // No row has a NULL key: every row is related to another one,
+                // or to none.
+                return Ok(Expr::all([]));
+            }
             let column = self.source_col(local);
             tests.push(column.clone().ne(value));
             tests.push(column.is_null());
@@ -1069,6 +1071,10 @@ impl<'r> Comparator<'r> {
             let value = row_value(self.rel, row, &column)?;
             tests.push(Expr::col(column).eq(value));
         }
+        let tests = tests
+            .into_iter()
+            .map(falsify_null_comparisons)
+            .collect::<Vec<_>>();
         if tests.is_empty() {
             return Err(Error::invalid(format!(
                 "table '{}' has no primary key; '!=' on relationship {} needs one",
@@ -1107,6 +1113,7 @@ impl<'r> Comparator<'r> {
 const COLLECTION_COMPARE: &str =
     "Can't compare a collection to an object or collection; use contains() to test for membership.";
 
+/// The row's value for `column`.
 fn row_value(rel: &Relationship, row: &Row, column: &ColumnRef) -> Result<Value> {
     row.get(column.name())
         .cloned()
@@ -1114,6 +1121,22 @@ fn row_value(rel: &Relationship, row: &Row, column: &ColumnRef) -> Result<Value>
             relationship: rel.key().to_owned(),
             column: column.to_string(),
         })
+}
+
+/// Comparisons with a NULL value taken from a row, made false: a row whose
+/// key is NULL is related to no row. SQLAlchemy writes `x = NULL`, which
+/// is unknown rather than false and so also fails under NOT.
+fn falsify_null_comparisons(mut criterion: Expr) -> Expr {
+    criterion.for_each_mut(&mut |e| {
+        if let Expr::Binary(b) = e
+            && b.op.is_comparison()
+            && (matches!(b.left, Expr::Value(Value::Null))
+                || matches!(b.right, Expr::Value(Value::Null)))
+        {
+            *e = Expr::any([]);
+        }
+    });
+    criterion
 }
 
 /// When `criterion` is a conjunction of `column = :bind` equalities (either

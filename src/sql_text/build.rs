@@ -8,10 +8,11 @@ use super::calls::{is_relationship_call, name_parts};
 use super::position_of;
 use crate::comparator::Row;
 use crate::error::{Error, Result};
-use crate::expr::Expr;
 use crate::expr::parse::{CallHook, Converter};
+use crate::expr::{Expr, Value};
 use crate::registry::Registry;
 use crate::relationship::Relationship;
+use crate::schema::Table;
 
 /// Builds relationship calls with the comparator.
 pub(super) struct RelationshipCalls<'r> {
@@ -26,7 +27,8 @@ impl CallHook for RelationshipCalls<'_> {
             return None;
         }
         Some(self.build(f, reader).map_err(|e| match e {
-            e @ Error::Parse { .. } => e,
+            // Placed already: a parse error, or an error at a column.
+            e @ (Error::Parse { .. } | Error::Context { .. }) => e,
             other => match position_of(f.span().start) {
                 Some(p) => other.context(format!("in SQL text at {p}")),
                 None => other,
@@ -68,9 +70,9 @@ impl RelationshipCalls<'_> {
         match method.as_str() {
             "any" => comparator.any(args.criterion(f, reader)?),
             "has" => comparator.has(args.criterion(f, reader)?),
-            "contains" => comparator.contains(&args.row(f, reader)?),
-            "is" => comparator.eq(&args.row(f, reader)?),
-            "is_not" => comparator.ne(&args.row(f, reader)?),
+            "contains" => comparator.contains(&args.row(f, reader, rel.target())?),
+            "is" => comparator.eq(&args.row(f, reader, rel.target())?),
+            "is_not" => comparator.ne(&args.row(f, reader, rel.target())?),
             "is_none" => args.none(f, reader).and_then(|()| comparator.is_none()),
             _ => args.none(f, reader).and_then(|()| comparator.is_not_none()),
         }
@@ -128,14 +130,41 @@ impl<'f> Arguments<'f> {
         }
     }
 
-    /// `contains(col => value, ...)`: named literal values only.
-    fn row(&self, f: &sql::Function, reader: &Converter<'_>) -> Result<Row> {
+    /// `contains(col => value, ...)`: named literal values only, each
+    /// naming a column of `table` once, none NULL.
+    fn row(&self, f: &sql::Function, reader: &Converter<'_>, table: &Table) -> Result<Row> {
         if !self.unnamed.is_empty() || self.named.is_empty() {
             return Err(reader.error_at(f, "expected named values: column => value, ..."));
         }
         let mut row = Row::new();
         for (name, value) in &self.named {
-            row.set(name.value.clone(), reader.literal(value)?);
+            if table.column_id(&name.value).is_none() {
+                let error = Error::UnknownColumn {
+                    table: table.qualified_name().to_string(),
+                    column: name.value.clone(),
+                };
+                return Err(match position_of(name.span.start) {
+                    Some(p) => error.context(format!("in SQL text at {p}")),
+                    None => error,
+                });
+            }
+            if row.get(&name.value).is_some() {
+                return Err(
+                    reader.error_at(*value, format!("column '{}' is given twice", name.value))
+                );
+            }
+            let literal = reader.literal(value)?;
+            if literal == Value::Null {
+                return Err(reader.error_at(
+                    *value,
+                    format!(
+                        "NULL for column '{}' identifies no row (NULL = x is never true); to \
+                         find rows without a related row, use is_none()",
+                        name.value
+                    ),
+                ));
+            }
+            row.set(name.value.clone(), literal);
         }
         Ok(row)
     }
