@@ -239,6 +239,14 @@ impl<'a> Renderer<'a> {
             Expr::Or(items) => self.fold(items, BinOper::Or, "1 = 0"),
             Expr::Not(inner) => sq::Expr::Unary(UnOper::Not, Box::new(self.expr(inner))),
             Expr::IsNull { expr, negated } => {
+                // A literal tested for NULL (`NULL IS NULL`, as a relationship
+                // comparison gives when the row has no value) is a constant.
+                // Bound, PostgreSQL rejects it (`$1 IS NULL`: could not
+                // determine data type of parameter), so it is folded.
+                if let Expr::Value(v) = &**expr {
+                    let holds = matches!(v, Value::Null) != *negated;
+                    return sq::Expr::Custom(if holds { "1 = 1" } else { "1 = 0" }.into());
+                }
                 let op = if *negated {
                     BinOper::IsNot
                 } else {

@@ -1732,3 +1732,45 @@ fn render_cast_errors() {
     assert_eq!(err.kind(), ErrorKind::Render);
     assert!(err.to_string().contains("CAST"), "{err}");
 }
+
+/// A literal tested for NULL is a constant: PostgreSQL cannot type a bound
+/// `$1 IS NULL`, which a relationship comparison produces for a row without
+/// a value.
+#[test]
+fn render_literal_tested_for_null_as_a_constant() {
+    let s = schema();
+    let cases = [
+        (Expr::val(Value::Null).is_null(), "1 = 1"),
+        (Expr::val(Value::Null).is_not_null(), "1 = 0"),
+        (Expr::val(5).is_null(), "1 = 0"),
+        (Expr::val("x").is_not_null(), "1 = 1"),
+    ];
+    for (e, expected) in cases {
+        let e = col(&s, "users.id").eq(1).and(e);
+        for dialect in Dialect::ALL {
+            let users = s.table("users").unwrap();
+            let (sql, values) = Select::from(users)
+                .column(col(&s, "users.id"))
+                .filter(e.clone())
+                .build(dialect)
+                .unwrap();
+            assert!(
+                sql.ends_with(&format!(
+                    "= {} AND ({expected})",
+                    if dialect == Dialect::Postgres {
+                        "$1"
+                    } else {
+                        "?"
+                    }
+                )),
+                "{sql}"
+            );
+            assert_eq!(values.0.len(), 1, "{sql}");
+        }
+    }
+    // A column tested for NULL is untouched.
+    assert_eq!(
+        where_clauses(&s, &col(&s, "users.name").is_null())[0],
+        r#""users"."name" IS NULL"#
+    );
+}
