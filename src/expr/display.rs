@@ -3,10 +3,15 @@
 //! Dialect-correct rendering (quoting, placeholders) lives in
 //! [`crate::query`]; this output follows SQLAlchemy's `str()` of a clause:
 //! `users.id = addresses.user_id AND addresses.email LIKE '%@x.com'`.
+//! `ILIKE` is written as such, where SQLAlchemy's `str()` writes
+//! `lower(a) LIKE lower(b)`, so that the text parses back to the same
+//! expression.
 
 use std::fmt::{self, Write};
 
-use super::{AliasNamer, BinaryOp, BindKey, Expr, FromItem, Projection, Subquery, TableAlias};
+use super::{
+    AliasNamer, BinaryOp, BindKey, CastType, Expr, FromItem, Projection, Subquery, TableAlias,
+};
 use crate::schema::Table;
 
 /// SQLAlchemy's reserved words (`sqlalchemy.sql.compiler.RESERVED_WORDS`),
@@ -118,7 +123,7 @@ fn precedence(e: &Expr) -> u8 {
         Expr::And(items) if items.len() > 1 => 2,
         Expr::Not(_) => 3,
         Expr::Binary(b) if b.op.is_comparison() => 4,
-        Expr::IsNull { .. } | Expr::InList { .. } => 4,
+        Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } => 4,
         Expr::Binary(b) if matches!(b.op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Concat) => 5,
         Expr::Binary(_) => 6,
         _ => 7,
@@ -190,6 +195,27 @@ impl<W: Write> Writer<'_, W> {
                     .write_str(if *negated { " NOT IN (" } else { " IN (" })?;
                 self.comma_list(list)?;
                 self.out.write_char(')')
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                self.expr(expr, 5)?;
+                self.out.write_str(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                })?;
+                self.expr(low, 5)?;
+                self.out.write_str(" AND ")?;
+                self.expr(high, 5)
+            }
+            Expr::Cast { expr, to } => {
+                self.out.write_str("CAST(")?;
+                self.expr(expr, 1)?;
+                write!(self.out, " AS {to})")
             }
             Expr::Function(f) => {
                 self.out.write_str(&f.name)?;
@@ -321,5 +347,34 @@ impl fmt::Display for Subquery {
             names: &mut names,
         }
         .subquery(self)
+    }
+}
+
+impl fmt::Display for CastType {
+    /// The type as standard SQL spells it (`INTEGER`, `NUMERIC(10, 2)`,
+    /// `DOUBLE PRECISION`); [`Other`](CastType::Other) as given.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sized = |f: &mut fmt::Formatter<'_>, name: &str, n: &Option<u64>| match n {
+            Some(n) => write!(f, "{name}({n})"),
+            None => f.write_str(name),
+        };
+        match self {
+            CastType::SmallInt => f.write_str("SMALLINT"),
+            CastType::Integer => f.write_str("INTEGER"),
+            CastType::BigInt => f.write_str("BIGINT"),
+            CastType::Numeric { precision, scale } => match (precision, scale) {
+                (Some(p), Some(s)) => write!(f, "NUMERIC({p}, {s})"),
+                (Some(p), None) => write!(f, "NUMERIC({p})"),
+                (None, _) => f.write_str("NUMERIC"),
+            },
+            CastType::Real => f.write_str("REAL"),
+            CastType::Double => f.write_str("DOUBLE PRECISION"),
+            CastType::Text => f.write_str("TEXT"),
+            CastType::Varchar(n) => sized(f, "VARCHAR", n),
+            CastType::Char(n) => sized(f, "CHAR", n),
+            CastType::Date => f.write_str("DATE"),
+            CastType::Boolean => f.write_str("BOOLEAN"),
+            CastType::Other(name) => f.write_str(name),
+        }
     }
 }

@@ -35,6 +35,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use annotation::Annotations;
 pub use parse::parse_condition;
 pub use value::Value;
+pub(crate) use visit::SqlAlchemyBinary;
 
 use crate::schema::{ColumnRef, Table};
 
@@ -72,6 +73,24 @@ pub enum Expr {
         list: Vec<Expr>,
         /// `NOT IN` when true.
         negated: bool,
+    },
+    /// `expr BETWEEN low AND high` / `expr NOT BETWEEN low AND high`.
+    Between {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// The lower bound (inclusive).
+        low: Box<Expr>,
+        /// The upper bound (inclusive).
+        high: Box<Expr>,
+        /// `NOT BETWEEN` when true.
+        negated: bool,
+    },
+    /// `CAST(expr AS type)`.
+    Cast {
+        /// The converted expression.
+        expr: Box<Expr>,
+        /// The type converted to.
+        to: CastType,
     },
     /// A function call `name(args)`.
     Function(Function),
@@ -130,6 +149,11 @@ pub enum BinaryOp {
     Like,
     /// `NOT LIKE`
     NotLike,
+    /// `ILIKE`, case-insensitive `LIKE` (rendered `LOWER(a) LIKE LOWER(b)`
+    /// outside PostgreSQL).
+    ILike,
+    /// `NOT ILIKE`
+    NotILike,
     /// `+`
     Add,
     /// `-`
@@ -170,6 +194,8 @@ impl BinaryOp {
             BinaryOp::LtEq => BinaryOp::Gt,
             BinaryOp::Like => BinaryOp::NotLike,
             BinaryOp::NotLike => BinaryOp::Like,
+            BinaryOp::ILike => BinaryOp::NotILike,
+            BinaryOp::NotILike => BinaryOp::ILike,
             _ => return None,
         })
     }
@@ -185,6 +211,8 @@ impl BinaryOp {
             BinaryOp::GtEq => ">=",
             BinaryOp::Like => "LIKE",
             BinaryOp::NotLike => "NOT LIKE",
+            BinaryOp::ILike => "ILIKE",
+            BinaryOp::NotILike => "NOT ILIKE",
             BinaryOp::Add => "+",
             BinaryOp::Sub => "-",
             BinaryOp::Mul => "*",
@@ -204,6 +232,86 @@ pub struct BinaryExpr {
     pub op: BinaryOp,
     /// Right operand.
     pub right: Expr,
+}
+
+/// The target type of a [`Expr::Cast`].
+///
+/// The named types render per dialect (MySQL and MariaDB accept only a few
+/// `CAST` targets, such as `SIGNED INTEGER` and `CHAR(n)`); a type a dialect
+/// cannot convert to is an [`Error::Render`](crate::Error::Render) there, never a
+/// substitute.
+///
+/// ```
+/// use sqlrel::expr::{CastType, parse_condition};
+/// use sqlrel::query::Dialect;
+/// use sqlrel::schema::Schema;
+///
+/// let schema = Schema::from_ddl("CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT);")?;
+/// let cond = parse_condition("CAST(t.id AS TEXT) = t.code", &schema)?;
+/// assert_eq!(cond.to_string(), "CAST(t.id AS TEXT) = t.code");
+/// let mysql = sea_query::Query::select()
+///     .expr(cond.to_sea_query_for(Dialect::MySql)?)
+///     .to_string(sea_query::MysqlQueryBuilder);
+/// assert_eq!(mysql, "SELECT CAST(`t`.`id` AS CHAR) = `t`.`code`");
+///
+/// // MySQL has no BOOLEAN target.
+/// let flag = parse_condition("CAST(t.code AS BOOLEAN)", &schema)?;
+/// assert!(flag.to_sea_query_for(Dialect::MySql).is_err());
+/// # Ok::<(), sqlrel::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CastType {
+    /// `SMALLINT`
+    SmallInt,
+    /// `INTEGER` (also written `INT`)
+    Integer,
+    /// `BIGINT`
+    BigInt,
+    /// `NUMERIC(precision, scale)` (also written `DECIMAL`); both parts
+    /// optional, a scale only with a precision.
+    Numeric {
+        /// Total digits.
+        precision: Option<u64>,
+        /// Digits after the point.
+        scale: Option<u64>,
+    },
+    /// `REAL`, a single-precision float.
+    Real,
+    /// `DOUBLE PRECISION` (also written `DOUBLE`, `FLOAT`).
+    Double,
+    /// `TEXT`
+    Text,
+    /// `VARCHAR(length)`
+    Varchar(Option<u64>),
+    /// `CHAR(length)`
+    Char(Option<u64>),
+    /// `DATE`
+    Date,
+    /// `BOOLEAN`
+    Boolean,
+    /// Any other type, written as given (`inet`, `TIMESTAMP(3)`): rendered
+    /// as is for PostgreSQL and SQLite, and for MySQL only when it is one of
+    /// MySQL's `CAST` targets (`DATETIME`, `SIGNED`, `BINARY`, ...).
+    Other(String),
+}
+
+/// Whether `name` is a type name that can be written into SQL as is:
+/// words, with at most one parenthesized list of plain arguments
+/// (`inet`, `TIMESTAMP(3) WITH TIME ZONE`, `character varying(10)`).
+pub(crate) fn is_plain_type_name(name: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ' ';
+    let (head, args, tail) = match name.split_once('(') {
+        None => (name, None, ""),
+        Some((head, rest)) => match rest.split_once(')') {
+            Some((args, tail)) => (head, Some(args), tail),
+            None => return false,
+        },
+    };
+    head.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && head.chars().all(word)
+        && tail.chars().all(word)
+        && args.is_none_or(|a| !a.trim().is_empty() && a.chars().all(|c| word(c) || c == ','))
 }
 
 /// A function call.
@@ -528,6 +636,29 @@ impl Expr {
         self.binary(BinaryOp::NotLike, pattern)
     }
 
+    /// `self ILIKE pattern`: `LIKE` ignoring case.
+    pub fn ilike(self, pattern: impl Into<Expr>) -> Expr {
+        self.binary(BinaryOp::ILike, pattern)
+    }
+
+    /// `self BETWEEN low AND high`.
+    pub fn between(self, low: impl Into<Expr>, high: impl Into<Expr>) -> Expr {
+        Expr::Between {
+            expr: Box::new(self),
+            low: Box::new(low.into()),
+            high: Box::new(high.into()),
+            negated: false,
+        }
+    }
+
+    /// `CAST(self AS to)`.
+    pub fn cast(self, to: CastType) -> Expr {
+        Expr::Cast {
+            expr: Box::new(self),
+            to,
+        }
+    }
+
     /// `self IS NULL`.
     pub fn is_null(self) -> Expr {
         Expr::IsNull {
@@ -596,8 +727,8 @@ impl Expr {
     }
 
     /// The negation. Like SQLAlchemy, a comparison negates its operator
-    /// (`a = b` becomes `a != b`), `IS NULL` / `IN` flip, and a double
-    /// negation cancels.
+    /// (`a = b` becomes `a != b`), `IS NULL` / `IN` / `BETWEEN` flip, and a
+    /// double negation cancels.
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Expr {
         match self {
@@ -619,6 +750,17 @@ impl Expr {
             } => Expr::InList {
                 expr,
                 list,
+                negated: !negated,
+            },
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => Expr::Between {
+                expr,
+                low,
+                high,
                 negated: !negated,
             },
             Expr::Not(inner) => *inner,

@@ -10,7 +10,7 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Span, Token};
 
-use super::{Annotations, BinaryOp, Expr, FromItem, Value};
+use super::{Annotations, BinaryOp, CastType, Expr, FromItem, Value, is_plain_type_name};
 use crate::error::{Error, Position, Result};
 use crate::schema::Schema;
 
@@ -18,8 +18,10 @@ use crate::schema::Schema;
 ///
 /// Columns must be qualified (`table.column` or `namespace.table.column`);
 /// quote names that are keywords (`"order".id`). Supported: comparisons,
-/// `LIKE`, `IN (...)`, `IS [NOT] NULL`, `AND` / `OR` / `NOT`, arithmetic,
-/// function calls, literals, and the `foreign()` / `remote()` markers.
+/// `[NOT] LIKE`, `[NOT] ILIKE`, `[NOT] IN (list)`, `[NOT] BETWEEN`,
+/// `IS [NOT] NULL`, `AND` / `OR` / `NOT`, arithmetic, `||`,
+/// `CAST(expr AS type)` (or `expr::type`), function calls, literals, and the
+/// `foreign()` / `remote()` markers around any operand.
 ///
 /// ```
 /// use sqlrel::expr::{parse_condition, Annotations};
@@ -48,9 +50,10 @@ use crate::schema::Schema;
 ///
 /// - [`Error::Parse`] for text that is not one SQL expression, or uses what is
 ///   not supported: an unqualified column, a reference of more than three
-///   parts, an operator or construct not listed above, `foreign()` / `remote()`
-///   without exactly one argument, a number out of range, nesting more than 128
-///   levels deep.
+///   parts, an operator or construct not listed above, a `CAST` type that
+///   cannot be written back as is (quoted, or an array), `foreign()` /
+///   `remote()` without exactly one argument, a number out of range, nesting
+///   more than 128 levels deep.
 /// - [`Error::UnknownTable`] or [`Error::UnknownColumn`] for a name the schema
 ///   lacks, inside an [`Error::Context`] giving the condition and the place in
 ///   it ([`Error::kind`] and [`Error::root`] look through it).
@@ -263,6 +266,39 @@ impl<'a> Converter<'a> {
                 };
                 self.expr(expr)?.binary(op, self.expr(pattern)?)
             }
+            sql::Expr::ILike {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char: None,
+            } => {
+                let op = if *negated {
+                    BinaryOp::NotILike
+                } else {
+                    BinaryOp::ILike
+                };
+                self.expr(expr)?.binary(op, self.expr(pattern)?)
+            }
+            sql::Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
+                let e = self.expr(expr)?.between(self.expr(low)?, self.expr(high)?);
+                if *negated { e.not() } else { e }
+            }
+            sql::Expr::Cast {
+                kind: sql::CastKind::Cast | sql::CastKind::DoubleColon,
+                expr,
+                data_type,
+                format: None,
+            } => {
+                let to = cast_type(data_type)
+                    .ok_or_else(|| self.unsupported(e, format!("CAST type {data_type}")))?;
+                self.expr(expr)?.cast(to)
+            }
             sql::Expr::In {
                 expr,
                 target: sql::InTarget::List(list),
@@ -436,4 +472,42 @@ impl<'a> Converter<'a> {
             .map(Expr::col)
             .map_err(in_text)
     }
+}
+
+/// The [`CastType`] of a parsed type name; `None` for a name that cannot be
+/// written back into SQL as is (quoted, or with brackets or strings).
+fn cast_type(data_type: &sql::DataType) -> Option<CastType> {
+    use sql::{CharacterLength, DataType as T, ExactNumberInfo as N};
+    let length = |len: &Option<CharacterLength>| match len {
+        None => Some(None),
+        Some(CharacterLength::IntegerLength { length, unit: None }) => Some(Some(*length)),
+        Some(_) => None,
+    };
+    let known = match data_type {
+        T::SmallInt(None) | T::Int2(None) => Some(CastType::SmallInt),
+        T::Int(None) | T::Integer(None) | T::Int4(None) => Some(CastType::Integer),
+        T::BigInt(None) | T::Int8(None) => Some(CastType::BigInt),
+        T::Numeric(info) | T::Decimal(info) | T::Dec(info) => match *info {
+            N::None => Some((None, None)),
+            N::Precision(p) => Some((Some(p), None)),
+            N::PrecisionAndScale(p, s) => u64::try_from(s).ok().map(|s| (Some(p), Some(s))),
+        }
+        .map(|(precision, scale)| CastType::Numeric { precision, scale }),
+        T::Real | T::Float4 => Some(CastType::Real),
+        T::DoublePrecision | T::Double(N::None) | T::Float8 | T::Float(N::None) => {
+            Some(CastType::Double)
+        }
+        T::Text => Some(CastType::Text),
+        T::Varchar(len) | T::CharacterVarying(len) | T::CharVarying(len) => {
+            length(len).map(CastType::Varchar)
+        }
+        T::Char(len) | T::Character(len) => length(len).map(CastType::Char),
+        T::Date => Some(CastType::Date),
+        T::Bool | T::Boolean => Some(CastType::Boolean),
+        _ => None,
+    };
+    known.or_else(|| {
+        let name = data_type.to_string();
+        is_plain_type_name(&name).then_some(CastType::Other(name))
+    })
 }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::{
-    Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, FromItem, Projection, Subquery, TableAlias,
+    Annotations, BinaryExpr, ColumnExpr, Expr, FromItem, Projection, Subquery, TableAlias,
 };
 use crate::schema::{ColumnRef, Table, TableId};
 
@@ -20,10 +20,17 @@ impl Expr {
                 f(&b.right);
             }
             Expr::And(items) | Expr::Or(items) => items.iter().for_each(f),
-            Expr::Not(e) | Expr::IsNull { expr: e, .. } => f(e),
+            Expr::Not(e) | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => f(e),
             Expr::InList { expr, list, .. } => {
                 f(expr);
                 list.iter().for_each(f);
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => {
+                f(expr);
+                f(low);
+                f(high);
             }
             Expr::Function(func) => func.args.iter().for_each(f),
             Expr::Exists(q) | Expr::Subquery(q) => q.for_each_expr(f),
@@ -39,10 +46,17 @@ impl Expr {
                 f(&mut b.right);
             }
             Expr::And(items) | Expr::Or(items) => items.iter_mut().for_each(f),
-            Expr::Not(e) | Expr::IsNull { expr: e, .. } => f(e),
+            Expr::Not(e) | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => f(e),
             Expr::InList { expr, list, .. } => {
                 f(expr);
                 list.iter_mut().for_each(f);
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => {
+                f(expr);
+                f(low);
+                f(high);
             }
             Expr::Function(func) => func.args.iter_mut().for_each(f),
             Expr::Exists(q) | Expr::Subquery(q) => q.for_each_expr_mut(f),
@@ -99,6 +113,24 @@ impl Expr {
         self.for_each_child_mut(&mut |child| child.for_each_binary_mut(f));
         if let Expr::Binary(b) = self {
             f(b);
+        }
+    }
+
+    /// Calls `f` on every node SQLAlchemy builds as a `BinaryExpression`,
+    /// innermost first, mutably: the binary expressions, and `IN`,
+    /// `BETWEEN` and `IS NULL`, whose right side (the list, both bounds,
+    /// `NULL`) is never a column.
+    pub(crate) fn for_each_sqlalchemy_binary_mut(
+        &mut self,
+        f: &mut impl FnMut(SqlAlchemyBinary<'_>),
+    ) {
+        self.for_each_child_mut(&mut |child| child.for_each_sqlalchemy_binary_mut(f));
+        match self {
+            Expr::Binary(b) => f(SqlAlchemyBinary::Binary(b)),
+            Expr::InList { expr, .. } | Expr::Between { expr, .. } | Expr::IsNull { expr, .. } => {
+                f(SqlAlchemyBinary::NonColumnRight(expr))
+            }
+            _ => {}
         }
     }
 
@@ -206,23 +238,60 @@ impl Expr {
     }
 
     /// SQLAlchemy's `visit_binary_product`: for every comparison, calls
-    /// `f(op, left, right)` for each pair of columns found on its left and
-    /// right sides (not looking into nested comparisons, whose own pairs are
-    /// reported separately, nor into subqueries).
-    pub fn visit_binary_product(&self, f: &mut impl FnMut(BinaryOp, &ColumnExpr, &ColumnExpr)) {
-        match self {
-            Expr::Binary(b) if b.op.is_comparison() => {
-                let (mut left, mut right) = (Operands::default(), Operands::default());
-                b.left.product_operands(&mut left, f);
-                b.right.product_operands(&mut right, f);
-                for l in left.iter() {
-                    for r in right.iter() {
-                        f(b.op, l, r);
-                    }
+    /// `f(comparison, left, right)` for each pair of columns found on its
+    /// left and right sides (not looking into nested comparisons, whose own
+    /// pairs are reported separately, nor into subqueries).
+    ///
+    /// The comparisons are those SQLAlchemy builds as comparison binaries:
+    /// [`Expr::Binary`] with a comparison operator, [`Expr::InList`] (its
+    /// right side is the list), [`Expr::Between`] (both bounds) and
+    /// [`Expr::IsNull`] (no right side, so never reported). As in
+    /// SQLAlchemy, the right side of a comparison whose left side has no
+    /// column is not looked into.
+    pub fn visit_binary_product(&self, f: &mut impl FnMut(&Expr, &ColumnExpr, &ColumnExpr)) {
+        if let Some(left) = self.comparison_left() {
+            let mut lefts = Operands::default();
+            left.product_operands(&mut lefts, f);
+            if lefts.is_empty() {
+                return;
+            }
+            let mut rights = Operands::default();
+            self.for_each_comparison_right(&mut |right| right.product_operands(&mut rights, f));
+            for l in lefts.iter() {
+                for r in rights.iter() {
+                    f(self, l, r);
                 }
             }
+            return;
+        }
+        match self {
             Expr::Exists(_) | Expr::Subquery(_) => {}
             other => other.for_each_child(&mut |child| child.visit_binary_product(f)),
+        }
+    }
+
+    /// The left operand, when this is a comparison of
+    /// [`visit_binary_product`](Self::visit_binary_product).
+    fn comparison_left(&self) -> Option<&Expr> {
+        match self {
+            Expr::Binary(b) if b.op.is_comparison() => Some(&b.left),
+            Expr::InList { expr, .. } | Expr::Between { expr, .. } | Expr::IsNull { expr, .. } => {
+                Some(expr)
+            }
+            _ => None,
+        }
+    }
+
+    /// Calls `f` on the right operands of a comparison.
+    fn for_each_comparison_right<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        match self {
+            Expr::Binary(b) => f(&b.right),
+            Expr::InList { list, .. } => list.iter().for_each(f),
+            Expr::Between { low, high, .. } => {
+                f(low);
+                f(high);
+            }
+            _ => {}
         }
     }
 
@@ -231,15 +300,25 @@ impl Expr {
     fn product_operands<'a>(
         &'a self,
         out: &mut Operands<'a>,
-        f: &mut impl FnMut(BinaryOp, &ColumnExpr, &ColumnExpr),
+        f: &mut impl FnMut(&Expr, &ColumnExpr, &ColumnExpr),
     ) {
         match self {
             Expr::Column(c) => out.push(c),
-            Expr::Binary(b) if b.op.is_comparison() => self.visit_binary_product(f),
             Expr::Exists(_) | Expr::Subquery(_) => {}
+            e if e.comparison_left().is_some() => e.visit_binary_product(f),
             other => other.for_each_child(&mut |child| child.product_operands(out, f)),
         }
     }
+}
+
+/// A node SQLAlchemy builds as a `BinaryExpression`, as
+/// [`Expr::for_each_sqlalchemy_binary_mut`] reports it.
+pub(crate) enum SqlAlchemyBinary<'a> {
+    /// `left op right`.
+    Binary(&'a mut BinaryExpr),
+    /// `IN`, `BETWEEN` or `IS NULL`, with its left operand; the right side
+    /// is never a column.
+    NonColumnRight(&'a mut Expr),
 }
 
 /// The columns of one operand of a comparison, in order: nearly always one
@@ -257,6 +336,10 @@ impl<'a> Operands<'a> {
             Some(slot) => *slot = Some(column),
             None => self.rest.push(column),
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first[0].is_none()
     }
 
     fn iter(&self) -> impl Iterator<Item = &'a ColumnExpr> + '_ {

@@ -13,8 +13,8 @@ use super::Dialect;
 use super::select::{JoinKind, Order, Select};
 use crate::error::{Error, Result};
 use crate::expr::{
-    AliasNamer, AnonymousId, BinaryOp, BindKey, ColumnExpr, Expr, FromItem, Projection, Subquery,
-    TableAlias, Value,
+    AliasNamer, AnonymousId, BinaryOp, BindKey, CastType, ColumnExpr, Expr, FromItem, Projection,
+    Subquery, TableAlias, Value, is_plain_type_name,
 };
 use crate::schema::Table;
 
@@ -231,7 +231,7 @@ impl<'a> Renderer<'a> {
         match e {
             Expr::Column(c) => self.column(c),
             Expr::Value(v) => self.value(v),
-            Expr::Binary(b) if b.op != BinaryOp::Concat => {
+            Expr::Binary(b) if !per_dialect(b.op) => {
                 let left = self.expr(&b.left);
                 binary(left, bin_oper(b.op), self.expr(&b.right))
             }
@@ -239,6 +239,14 @@ impl<'a> Renderer<'a> {
             Expr::Or(items) => self.fold(items, BinOper::Or, "1 = 0"),
             Expr::Not(inner) => sq::Expr::Unary(UnOper::Not, Box::new(self.expr(inner))),
             Expr::IsNull { expr, negated } => {
+                // A literal tested for NULL (`NULL IS NULL`, as a relationship
+                // comparison gives when the row has no value) is a constant.
+                // Bound, PostgreSQL rejects it (`$1 IS NULL`: could not
+                // determine data type of parameter), so it is folded.
+                if let Expr::Value(v) = &**expr {
+                    let holds = matches!(v, Value::Null) != *negated;
+                    return sq::Expr::Custom(if holds { "1 = 1" } else { "1 = 0" }.into());
+                }
                 let op = if *negated {
                     BinOper::IsNot
                 } else {
@@ -284,6 +292,9 @@ impl<'a> Renderer<'a> {
                 };
                 self.fail(render_error(format!("parameter :{name} has no value")))
             }
+            Expr::Binary(b) if matches!(b.op, BinaryOp::ILike | BinaryOp::NotILike) => {
+                self.ilike(b.op == BinaryOp::NotILike, &b.left, &b.right)
+            }
             Expr::Binary(b) => {
                 let (left, right) = (self.expr(&b.left), self.expr(&b.right));
                 match self.dialect {
@@ -296,6 +307,34 @@ impl<'a> Renderer<'a> {
                         "the || operator renders differently per dialect (CONCAT() for MySQL); \
                          use to_sea_query_for(dialect)",
                     )),
+                }
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                let tested = self.expr(expr);
+                let bounds = binary(self.bound(low), BinOper::And, self.bound(high));
+                let op = if *negated {
+                    BinOper::NotBetween
+                } else {
+                    BinOper::Between
+                };
+                binary(tested, op, bounds)
+            }
+            Expr::Cast { expr, to } => {
+                let inner = self.expr(expr);
+                let Some(dialect) = self.dialect else {
+                    return self.fail(render_error(
+                        "CAST renders differently per dialect (MySQL has its own CAST types); \
+                         use to_sea_query_for(dialect)",
+                    ));
+                };
+                match cast_type(to, dialect) {
+                    Ok(name) => sq::Expr::FunctionCall(Func::cast_as(inner, name)),
+                    Err(message) => self.fail(render_error(message)),
                 }
             }
             Expr::InList {
@@ -322,6 +361,53 @@ impl<'a> Renderer<'a> {
                 sq::Expr::FunctionCall(Func::cust(iden(&f.name)).args(args))
             }
             common => self.expr(common),
+        }
+    }
+
+    /// `a ILIKE b`, PostgreSQL's case-insensitive `LIKE`. MySQL and SQLite
+    /// have no `ILIKE`; there it is `LOWER(a) LIKE LOWER(b)`, which is what
+    /// SQLAlchemy emits for them and means the same: both sides are
+    /// lowercased by the database's own `LOWER()` (as PostgreSQL folds case
+    /// for `ILIKE` by its locale), so the match ignores case, with the
+    /// pattern's `%` and `_` untouched.
+    fn ilike(&mut self, negated: bool, left: &Expr, right: &Expr) -> sq::Expr {
+        let (left, right) = (self.expr(left), self.expr(right));
+        match self.dialect {
+            Some(Dialect::Postgres) => {
+                let op = if negated { "NOT ILIKE" } else { "ILIKE" };
+                binary(left, BinOper::Custom(op), right)
+            }
+            Some(Dialect::MySql | Dialect::Sqlite) => {
+                let lower = |e| sq::Expr::FunctionCall(Func::lower(e));
+                let op = if negated {
+                    BinOper::NotLike
+                } else {
+                    BinOper::Like
+                };
+                binary(lower(left), op, lower(right))
+            }
+            None => self.fail(render_error(
+                "ILIKE renders differently per dialect (LOWER(a) LIKE LOWER(b) outside \
+                 PostgreSQL); use to_sea_query_for(dialect)",
+            )),
+        }
+    }
+
+    /// A bound of `BETWEEN`. sea-query writes the bounds as the operands of
+    /// an `AND`, which leaves a comparison unparenthesized
+    /// (`a BETWEEN b = c AND d`); such bounds are grouped.
+    fn bound(&mut self, e: &Expr) -> sq::Expr {
+        let grouped = match e {
+            Expr::Binary(b) => b.op.is_comparison(),
+            Expr::And(items) | Expr::Or(items) => items.len() > 1,
+            Expr::Not(_) | Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } => true,
+            _ => false,
+        };
+        let bound = self.expr(e);
+        if grouped {
+            sq::Expr::Tuple(vec![bound])
+        } else {
+            bound
         }
     }
 
@@ -436,6 +522,76 @@ fn binary(left: sq::Expr, op: BinOper, right: sq::Expr) -> sq::Expr {
     sq::Expr::Binary(Box::new(left), op, Box::new(right))
 }
 
+/// Operators whose spelling depends on the dialect.
+fn per_dialect(op: BinaryOp) -> bool {
+    matches!(op, BinaryOp::Concat | BinaryOp::ILike | BinaryOp::NotILike)
+}
+
+/// MySQL's and MariaDB's `CAST` targets (the first word of the type).
+const MYSQL_CAST_TARGETS: &[&str] = &[
+    "BINARY", "CHAR", "DATE", "DATETIME", "DECIMAL", "DOUBLE", "FLOAT", "JSON", "NCHAR", "REAL",
+    "SIGNED", "TIME", "UNSIGNED", "YEAR",
+];
+
+/// How `to` is written in `CAST(x AS to)` for `dialect`, or why it cannot
+/// be. PostgreSQL and SQLite take the standard names (SQLite gives any
+/// name an affinity by its documented rules). MySQL casts only to its
+/// own few targets: the integers to its one signed integer type, the
+/// strings to `CHAR`, `NUMERIC` to `DECIMAL` (only with a precision: a bare
+/// `DECIMAL` is `DECIMAL(10, 0)` there, which would drop the fraction that
+/// a bare `NUMERIC` keeps), and a type it has no target for is an error.
+fn cast_type(to: &CastType, dialect: Dialect) -> Result<String, String> {
+    if let CastType::Other(name) = to
+        && !is_plain_type_name(name)
+    {
+        return Err(format!("invalid CAST type {name:?}"));
+    }
+    if dialect != Dialect::MySql {
+        return Ok(to.to_string());
+    }
+    let sized = |name: &str, n: &Option<u64>| match n {
+        Some(n) => format!("{name}({n})"),
+        None => name.to_owned(),
+    };
+    Ok(match to {
+        CastType::SmallInt | CastType::Integer | CastType::BigInt => "SIGNED INTEGER".to_owned(),
+        CastType::Numeric {
+            precision: Some(p),
+            scale,
+        } => match scale {
+            Some(s) => format!("DECIMAL({p}, {s})"),
+            None => format!("DECIMAL({p})"),
+        },
+        CastType::Numeric {
+            precision: None, ..
+        } => {
+            return Err(
+                "CAST to NUMERIC needs a precision on MySQL, where a bare DECIMAL is \
+                 DECIMAL(10, 0)"
+                    .to_owned(),
+            );
+        }
+        CastType::Real => "FLOAT".to_owned(),
+        CastType::Double => "DOUBLE".to_owned(),
+        CastType::Text => "CHAR".to_owned(),
+        CastType::Varchar(n) | CastType::Char(n) => sized("CHAR", n),
+        CastType::Date => "DATE".to_owned(),
+        CastType::Other(name)
+            if name
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .is_some_and(|word| {
+                    MYSQL_CAST_TARGETS
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(word))
+                }) =>
+        {
+            name.clone()
+        }
+        other => return Err(format!("MySQL cannot CAST to {other}")),
+    })
+}
+
 fn bin_oper(op: BinaryOp) -> BinOper {
     match op {
         BinaryOp::Eq => BinOper::Equal,
@@ -446,6 +602,8 @@ fn bin_oper(op: BinaryOp) -> BinOper {
         BinaryOp::GtEq => BinOper::GreaterThanOrEqual,
         BinaryOp::Like => BinOper::Like,
         BinaryOp::NotLike => BinOper::NotLike,
+        BinaryOp::ILike => BinOper::Custom("ILIKE"),
+        BinaryOp::NotILike => BinOper::Custom("NOT ILIKE"),
         BinaryOp::Add => BinOper::Add,
         BinaryOp::Sub => BinOper::Sub,
         BinaryOp::Mul => BinOper::Mul,

@@ -13,7 +13,7 @@ use super::fk_join::{FkJoinError, fk_join};
 use super::{Direction, Pairs};
 use crate::direction::JoinSide;
 use crate::error::{Error, Result};
-use crate::expr::{Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr};
+use crate::expr::{Annotations, BinaryExpr, BinaryOp, ColumnExpr, Expr, SqlAlchemyBinary};
 use crate::schema::{ColumnRef, Table};
 
 const FOREIGN: Annotations = Annotations::FOREIGN;
@@ -195,11 +195,20 @@ impl Resolver<'_> {
 
     /// In each comparison, the column holding a foreign key to the other
     /// side (or, with a secondary table, the secondary's column) is foreign.
+    /// `IN`, `BETWEEN` and `IS NULL` count as comparisons whose right side
+    /// is not a column, as in SQLAlchemy.
     fn annotate_present_fks(&mut self) {
         let secondary = self.input.secondary.map(Arc::clone);
         let secondary = secondary.as_deref();
         self.both_joins_mut(|join| {
-            join.for_each_binary_mut(&mut |b| {
+            join.for_each_sqlalchemy_binary_mut(&mut |b| {
+                let b = match b {
+                    SqlAlchemyBinary::Binary(b) => b,
+                    SqlAlchemyBinary::NonColumnRight(left) => {
+                        mark_secondary_column(left, secondary);
+                        return;
+                    }
+                };
                 if b.left.as_column().is_none() || b.right.as_column().is_none() {
                     mark_secondary_operand(b, secondary);
                     return;
@@ -277,8 +286,12 @@ impl Resolver<'_> {
     ) {
         let mut non_column = false;
         self.primaryjoin
-            .for_each_binary_mut(&mut |b| match (&mut b.left, &mut b.right) {
-                (Expr::Column(l), Expr::Column(r)) => {
+            .for_each_sqlalchemy_binary_mut(&mut |b| match b {
+                SqlAlchemyBinary::Binary(BinaryExpr {
+                    left: Expr::Column(l),
+                    right: Expr::Column(r),
+                    ..
+                }) => {
                     let equated = l.same_column(r);
                     if is_remote(l) {
                         l.annotations |= REMOTE;
@@ -301,8 +314,12 @@ impl Resolver<'_> {
         let (parent, child) = (Arc::clone(self.input.parent), Arc::clone(self.input.child));
         let mut non_column = false;
         self.primaryjoin
-            .for_each_binary_mut(&mut |b| match (&mut b.left, &mut b.right) {
-                (Expr::Column(l), Expr::Column(r)) => {
+            .for_each_sqlalchemy_binary_mut(&mut |b| match b {
+                SqlAlchemyBinary::Binary(BinaryExpr {
+                    left: Expr::Column(l),
+                    right: Expr::Column(r),
+                    ..
+                }) => {
                     if in_table(r, &child) && in_table(l, &parent) {
                         r.annotations |= REMOTE;
                     }
@@ -358,7 +375,7 @@ impl Resolver<'_> {
     }
 
     fn pairs_of(&self, join: &Expr, lrp: &mut Pairs, sync: &mut Pairs) {
-        join.visit_binary_product(&mut |op, left, right| {
+        join.visit_binary_product(&mut |comparison, left, right| {
             let pair = if right.annotations.contains(REMOTE)
                 && !left.annotations.contains(REMOTE)
                 && self.can_be_synced(left)
@@ -378,7 +395,8 @@ impl Resolver<'_> {
                     lrp.push(pair);
                 }
             }
-            if op == BinaryOp::Eq && self.can_be_synced(left) && self.can_be_synced(right) {
+            let equality = matches!(comparison, Expr::Binary(b) if b.op == BinaryOp::Eq);
+            if equality && self.can_be_synced(left) && self.can_be_synced(right) {
                 if right.annotations.contains(FOREIGN) {
                     sync.push((left.column.clone(), right.column.clone()));
                 } else if left.annotations.contains(FOREIGN) {
@@ -510,6 +528,18 @@ fn mark_columns(join: &mut Expr, annotation: Annotations, pick: impl Fn(&ColumnE
             c.annotations |= annotation;
         }
     });
+}
+
+/// The left side of `IN`, `BETWEEN` or `IS NULL`, compared with a
+/// non-column (`secondary.kind IN ('a', 'b')`): a column of the secondary
+/// table there is foreign, as in SQLAlchemy.
+fn mark_secondary_column(left: &mut Expr, secondary: Option<&Table>) {
+    if let (Expr::Column(c), Some(secondary)) = (left, secondary)
+        && in_table(c, secondary)
+        && !c.annotations.contains(FOREIGN)
+    {
+        c.annotations |= FOREIGN;
+    }
 }
 
 /// A comparison between a column of the secondary table and a non-column

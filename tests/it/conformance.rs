@@ -187,3 +187,41 @@ fn resolver_matches_sqlalchemy_on_every_fixture() {
         failures.join("\n")
     );
 }
+
+/// Issue 13's example, pinned outright besides the comparison above:
+/// `remote(foreign(address.ip)) BETWEEN network.lo AND network.hi` is
+/// one-to-many with a local/remote pair per bound and no synchronize pairs,
+/// in SQLAlchemy's recording and in sqlrel.
+#[test]
+fn between_is_one_to_many_with_a_pair_per_bound() {
+    let (_, case, oracle) = load_dir("tests/fixtures/resolve")
+        .into_iter()
+        .find(|(path, ..)| path.ends_with("cond_between_remote_foreign.json"))
+        .expect("the cond_between_remote_foreign fixture");
+    let pairs = [
+        ("network.lo".to_owned(), "address.ip".to_owned()),
+        ("network.hi".to_owned(), "address.ip".to_owned()),
+    ];
+    let sa = &oracle["relationships"]["network.addresses"];
+    assert_eq!(sa["direction"], "ONETOMANY");
+    assert_eq!(
+        common::oracle::json_pairs(&sa["local_remote_pairs"]),
+        pairs.clone().into()
+    );
+    assert!(common::oracle::json_pairs(&sa["synchronize_pairs"]).is_empty());
+
+    let registry = case.registry().expect("configures");
+    let rel = registry
+        .relationship("network.addresses")
+        .expect("network.addresses");
+    assert_eq!(rel.direction().to_string(), "ONETOMANY");
+    assert_eq!(
+        common::oracle::pair_names(rel.local_remote_pairs()),
+        pairs.into()
+    );
+    assert!(rel.synchronize_pairs().is_empty());
+    assert_eq!(
+        rel.primaryjoin().to_string(),
+        "address.ip BETWEEN network.lo AND network.hi"
+    );
+}

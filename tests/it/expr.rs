@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use sqlrel::ErrorKind;
 use sqlrel::expr::{
-    Annotations, BinaryOp, BindKey, ColumnExpr, Expr, FromItem, Projection, Subquery, TableAlias,
-    Value, foreign, parse_condition, remote,
+    Annotations, BinaryOp, BindKey, CastType, ColumnExpr, Expr, FromItem, Projection, Subquery,
+    TableAlias, Value, foreign, parse_condition, remote,
 };
+use sqlrel::query::{Dialect, Select};
 use sqlrel::schema::{ColumnRef, Schema};
 
 fn schema() -> Schema {
@@ -442,6 +443,8 @@ fn not_negates_comparison_operators_like_sqlalchemy() {
         (BinaryOp::GtEq, "users.id < 1"),
         (BinaryOp::Like, "users.id NOT LIKE 1"),
         (BinaryOp::NotLike, "users.id LIKE 1"),
+        (BinaryOp::ILike, "users.id NOT ILIKE 1"),
+        (BinaryOp::NotILike, "users.id ILIKE 1"),
     ];
     for (op, expected) in cases {
         let e = col(&s, "users.id").binary(op, 1);
@@ -713,16 +716,30 @@ fn walk_visits_every_node_pre_order() {
 // visit_binary_product
 // ---------------------------------------------------------------------------
 
-fn product(e: &Expr) -> Vec<(BinaryOp, String, String)> {
+/// The pairs of `visit_binary_product`, each with its comparison's
+/// operator (`=`, `IN`, `BETWEEN`, ...).
+fn product(e: &Expr) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
-    e.visit_binary_product(&mut |op, l, r| {
-        out.push((op, l.column.to_string(), r.column.to_string()));
+    e.visit_binary_product(&mut |comparison, l, r| {
+        let op = match comparison {
+            Expr::Binary(b) => b.op.as_sql(),
+            Expr::InList { negated: false, .. } => "IN",
+            Expr::InList { negated: true, .. } => "NOT IN",
+            Expr::Between { negated: false, .. } => "BETWEEN",
+            Expr::Between { negated: true, .. } => "NOT BETWEEN",
+            other => panic!("not a comparison: {other}"),
+        };
+        out.push((op.to_owned(), l.column.to_string(), r.column.to_string()));
     });
     out
 }
 
-fn triple(op: BinaryOp, l: &str, r: &str) -> (BinaryOp, String, String) {
-    (op, l.to_owned(), r.to_owned())
+fn triple(op: BinaryOp, l: &str, r: &str) -> (String, String, String) {
+    sql_triple(op.as_sql(), l, r)
+}
+
+fn sql_triple(op: &str, l: &str, r: &str) -> (String, String, String) {
+    (op.to_owned(), l.to_owned(), r.to_owned())
 }
 
 #[test]
@@ -797,8 +814,8 @@ fn binary_product_reports_nested_comparisons_separately() {
 fn binary_product_skips_non_comparisons_and_subqueries() {
     let s = schema();
     assert!(product(&parse(&s, "users.id + addresses.user_id")).is_empty());
-    assert!(product(&parse(&s, "users.id IN (addresses.user_id)")).is_empty());
     assert!(product(&parse(&s, "users.id IS NULL")).is_empty());
+    assert!(product(&parse(&s, "CAST(users.id AS TEXT)")).is_empty());
     let q = Subquery {
         projection: Projection::One,
         from: vec![FromItem {
@@ -1082,6 +1099,13 @@ fn parse_display_round_trip() {
         "public.accounts.owner_id = -3",
         r#""order"."Name" = "ユーザー"."名前""#,
         "users.age = 1.25",
+        "users.id BETWEEN users.age - 1 AND users.age + 1",
+        "NOT users.id NOT BETWEEN 1 AND 2 OR users.name NOT ILIKE 'a%'",
+        "(users.id BETWEEN 1 AND 2) = (users.age BETWEEN 3 AND 4)",
+        "users.id BETWEEN (users.age IS NULL) AND (users.age IN (1, 2))",
+        "CAST(users.id + 1 AS TEXT) || '!' = CAST(users.name AS VARCHAR(10))",
+        "CAST(users.age AS NUMERIC(10, 2)) = CAST(users.age AS DOUBLE PRECISION)",
+        "CAST(users.name AS inet) = CAST(users.name AS TIMESTAMP(3) WITH TIME ZONE)",
     ] {
         let e = parse(&s, text);
         let again = parse(&s, &e.to_string());
@@ -1146,7 +1170,11 @@ fn parse_error_unsupported_constructs() {
     let s = schema();
     for text in [
         "users.id & 1 = 1",
-        "users.id BETWEEN 1 AND 2",
+        "users.name ILIKE 'a' ESCAPE '!'",
+        "TRY_CAST(users.id AS TEXT) = 'x'",
+        "CAST(users.id AS INTEGER FORMAT 'x') = 1",
+        "CAST(users.id AS INT[]) = 1",
+        r#"CAST(users.id AS "MyType") = 1"#,
         "users.id = (SELECT 1)",
         "EXISTS (SELECT 1)",
         "users.id = ?",
@@ -1237,4 +1265,512 @@ fn parse_condition_does_not_overflow_the_stack_on_long_chains() {
             assert!(!e.to_string().is_empty());
         }
     });
+}
+
+// ---------------------------------------------------------------------------
+// BETWEEN, ILIKE and CAST
+// ---------------------------------------------------------------------------
+
+#[test]
+fn display_between_ilike_and_cast() {
+    let s = schema();
+    let e = col(&s, "users.id").between(1, col(&s, "users.age"));
+    assert_eq!(e.to_string(), "users.id BETWEEN 1 AND users.age");
+    assert_eq!(
+        e.clone().not().to_string(),
+        "users.id NOT BETWEEN 1 AND users.age"
+    );
+    // Arithmetic operands stand bare; comparisons and BETWEEN itself as an
+    // operand are parenthesized.
+    let arith = col(&s, "users.id")
+        .binary(BinaryOp::Add, 1)
+        .between(col(&s, "users.age").binary(BinaryOp::Sub, 1), 9);
+    assert_eq!(
+        arith.to_string(),
+        "users.id + 1 BETWEEN users.age - 1 AND 9"
+    );
+    let nested = col(&s, "users.id")
+        .eq(1)
+        .between(col(&s, "users.age").is_null(), e.clone());
+    assert_eq!(
+        nested.to_string(),
+        "(users.id = 1) BETWEEN (users.age IS NULL) AND (users.id BETWEEN 1 AND users.age)"
+    );
+    assert_eq!(
+        e.clone().and(col(&s, "users.id").eq(2)).to_string(),
+        "users.id BETWEEN 1 AND users.age AND users.id = 2"
+    );
+    let ilike = col(&s, "users.name").ilike("a%");
+    assert_eq!(ilike.to_string(), "users.name ILIKE 'a%'");
+    assert_eq!(ilike.not().to_string(), "users.name NOT ILIKE 'a%'");
+    let cast = col(&s, "users.id").cast(CastType::Text).eq("1");
+    assert_eq!(cast.to_string(), "CAST(users.id AS TEXT) = '1'");
+    let types = [
+        (CastType::SmallInt, "SMALLINT"),
+        (CastType::Integer, "INTEGER"),
+        (CastType::BigInt, "BIGINT"),
+        (
+            CastType::Numeric {
+                precision: None,
+                scale: None,
+            },
+            "NUMERIC",
+        ),
+        (
+            CastType::Numeric {
+                precision: Some(10),
+                scale: None,
+            },
+            "NUMERIC(10)",
+        ),
+        (
+            CastType::Numeric {
+                precision: Some(10),
+                scale: Some(2),
+            },
+            "NUMERIC(10, 2)",
+        ),
+        (CastType::Real, "REAL"),
+        (CastType::Double, "DOUBLE PRECISION"),
+        (CastType::Varchar(None), "VARCHAR"),
+        (CastType::Varchar(Some(5)), "VARCHAR(5)"),
+        (CastType::Char(Some(2)), "CHAR(2)"),
+        (CastType::Date, "DATE"),
+        (CastType::Boolean, "BOOLEAN"),
+        (CastType::Other("inet".into()), "inet"),
+    ];
+    for (to, shown) in types {
+        assert_eq!(to.to_string(), shown);
+        let e = col(&s, "users.age").binary(BinaryOp::Mul, 2).cast(to);
+        assert_eq!(e.to_string(), format!("CAST(users.age * 2 AS {shown})"));
+    }
+}
+
+#[test]
+fn not_flips_between_and_double_negation_cancels() {
+    let s = schema();
+    let e = col(&s, "users.id").between(1, 2);
+    assert!(matches!(
+        e.clone().not(),
+        Expr::Between { negated: true, .. }
+    ));
+    assert_eq!(e.clone().not().not(), e);
+    let cast = col(&s, "users.id").cast(CastType::Boolean);
+    assert!(matches!(cast.clone().not(), Expr::Not(_)));
+    assert_eq!(cast.clone().not().not(), cast);
+}
+
+#[test]
+fn parse_between_ilike_and_cast() {
+    let s = schema();
+    let e = parse(&s, "users.id BETWEEN 1 AND users.age + 1");
+    assert_eq!(
+        e,
+        col(&s, "users.id").between(1, col(&s, "users.age").binary(BinaryOp::Add, 1))
+    );
+    // NOT BETWEEN and NOT (... BETWEEN ...) are the same node.
+    let negated = col(&s, "users.id").between(1, 2).not();
+    assert_eq!(parse(&s, "users.id NOT BETWEEN 1 AND 2"), negated);
+    assert_eq!(parse(&s, "NOT (users.id BETWEEN 1 AND 2)"), negated);
+    // BETWEEN binds tighter than AND.
+    let and = parse(&s, "users.id BETWEEN 1 AND 2 AND users.age = 3");
+    assert_eq!(
+        and,
+        col(&s, "users.id")
+            .between(1, 2)
+            .and(col(&s, "users.age").eq(3))
+    );
+    assert_eq!(
+        parse(&s, "users.name ILIKE 'A%'"),
+        col(&s, "users.name").ilike("A%")
+    );
+    assert_eq!(
+        parse(&s, "users.name NOT ILIKE 'A%'"),
+        col(&s, "users.name").ilike("A%").not()
+    );
+    let types = [
+        ("SMALLINT", CastType::SmallInt),
+        ("int2", CastType::SmallInt),
+        ("INTEGER", CastType::Integer),
+        ("int", CastType::Integer),
+        ("INT4", CastType::Integer),
+        ("BIGINT", CastType::BigInt),
+        ("int8", CastType::BigInt),
+        (
+            "NUMERIC",
+            CastType::Numeric {
+                precision: None,
+                scale: None,
+            },
+        ),
+        (
+            "DECIMAL(12)",
+            CastType::Numeric {
+                precision: Some(12),
+                scale: None,
+            },
+        ),
+        (
+            "numeric(10,2)",
+            CastType::Numeric {
+                precision: Some(10),
+                scale: Some(2),
+            },
+        ),
+        ("REAL", CastType::Real),
+        ("FLOAT4", CastType::Real),
+        ("DOUBLE PRECISION", CastType::Double),
+        ("DOUBLE", CastType::Double),
+        ("FLOAT", CastType::Double),
+        ("FLOAT8", CastType::Double),
+        ("TEXT", CastType::Text),
+        ("VARCHAR", CastType::Varchar(None)),
+        ("varchar(10)", CastType::Varchar(Some(10))),
+        ("CHARACTER VARYING(3)", CastType::Varchar(Some(3))),
+        ("CHAR(2)", CastType::Char(Some(2))),
+        ("CHARACTER", CastType::Char(None)),
+        ("DATE", CastType::Date),
+        ("BOOLEAN", CastType::Boolean),
+        ("BOOL", CastType::Boolean),
+        ("inet", CastType::Other("inet".into())),
+        ("DATETIME", CastType::Other("DATETIME".into())),
+        ("SIGNED INTEGER", CastType::Other("SIGNED INTEGER".into())),
+        (
+            "TIMESTAMP(3) WITH TIME ZONE",
+            CastType::Other("TIMESTAMP(3) WITH TIME ZONE".into()),
+        ),
+    ];
+    for (written, to) in types {
+        let e = parse(&s, &format!("CAST(users.age AS {written})"));
+        assert_eq!(e, col(&s, "users.age").cast(to.clone()), "{written}");
+    }
+    // PostgreSQL's `::` is the same cast.
+    assert_eq!(
+        parse(&s, "users.id::TEXT = users.name"),
+        col(&s, "users.id")
+            .cast(CastType::Text)
+            .eq(col(&s, "users.name"))
+    );
+    // Markers inside and around a cast and BETWEEN.
+    let e = parse(
+        &s,
+        "foreign(CAST(addresses.user_id AS TEXT)) = users.name AND users.id BETWEEN remote(addresses.id) AND 9",
+    );
+    assert_eq!(
+        e.columns_with(Annotations::FOREIGN),
+        [cref(&s, "addresses.user_id")]
+    );
+    assert_eq!(
+        e.columns_with(Annotations::REMOTE),
+        [cref(&s, "addresses.id")]
+    );
+}
+
+#[test]
+fn traversal_reaches_inside_between_and_cast() {
+    let s = schema();
+    let e = parse(
+        &s,
+        "CAST(addresses.user_id AS TEXT) = users.name AND users.id BETWEEN addresses.id AND users.age",
+    );
+    let mut seen = Vec::new();
+    e.for_each_column(&mut |c| seen.push(c.column.to_string()));
+    assert_eq!(
+        seen,
+        [
+            "addresses.user_id",
+            "users.name",
+            "users.id",
+            "addresses.id",
+            "users.age"
+        ]
+    );
+    let marked = e.clone().annotate(Annotations::REMOTE);
+    assert_eq!(marked.columns_with(Annotations::REMOTE).len(), 5);
+    assert_eq!(
+        marked
+            .deannotate(Annotations::REMOTE)
+            .columns_with(Annotations::REMOTE),
+        []
+    );
+    // replace_columns and read_through reach the bounds and the cast.
+    let mut replaced = e.clone();
+    replaced
+        .replace_columns(&mut |c| (c.column.table().name() == "addresses").then(|| Expr::val(7)));
+    assert_eq!(
+        replaced.to_string(),
+        "CAST(7 AS TEXT) = users.name AND users.id BETWEEN 7 AND users.age"
+    );
+    let mut aliased = e;
+    let addresses = s.table("addresses").unwrap().id();
+    aliased.read_through(addresses, Some(&TableAlias::named("a")), Annotations::NONE);
+    assert_eq!(
+        aliased.to_string(),
+        "CAST(a.user_id AS TEXT) = users.name AND users.id BETWEEN a.id AND users.age"
+    );
+}
+
+/// SQLAlchemy's `visit_binary_product` treats `IN` (the list) and `BETWEEN`
+/// (both bounds) as comparisons, looks through casts and functions, and
+/// does not look at the right side of a comparison whose left side has no
+/// column (checked against SQLAlchemy 2.1.9's `sql.util.visit_binary_product`).
+#[test]
+fn binary_product_of_in_between_and_cast() {
+    let s = schema();
+    assert_eq!(
+        product(&parse(&s, "users.id IN (addresses.user_id, 1)")),
+        [sql_triple("IN", "users.id", "addresses.user_id")]
+    );
+    assert_eq!(
+        product(&parse(
+            &s,
+            "users.id NOT IN (addresses.user_id, addresses.id)"
+        )),
+        [
+            sql_triple("NOT IN", "users.id", "addresses.user_id"),
+            sql_triple("NOT IN", "users.id", "addresses.id"),
+        ]
+    );
+    assert_eq!(
+        product(&parse(
+            &s,
+            "users.id BETWEEN addresses.user_id AND addresses.id"
+        )),
+        [
+            sql_triple("BETWEEN", "users.id", "addresses.user_id"),
+            sql_triple("BETWEEN", "users.id", "addresses.id"),
+        ]
+    );
+    assert_eq!(
+        product(&parse(&s, "users.id NOT BETWEEN 1 AND addresses.id")),
+        [sql_triple("NOT BETWEEN", "users.id", "addresses.id")]
+    );
+    assert_eq!(
+        product(&parse(
+            &s,
+            "CAST(users.id AS TEXT) ILIKE lower(addresses.email)"
+        )),
+        [triple(BinaryOp::ILike, "users.id", "addresses.email")]
+    );
+    // The nested comparison on the right is not visited when the left side
+    // has no column; it is when the left side has one.
+    assert!(product(&parse(&s, "1 = (users.id = addresses.user_id)")).is_empty());
+    assert_eq!(
+        product(&parse(&s, "users.age = (users.id = addresses.user_id)")),
+        [triple(BinaryOp::Eq, "users.id", "addresses.user_id")]
+    );
+    // A comparison inside an IN list is reported on its own.
+    assert_eq!(
+        product(&parse(&s, "users.id IN (addresses.user_id = users.age)")),
+        [triple(BinaryOp::Eq, "addresses.user_id", "users.age")]
+    );
+}
+
+fn sql(s: &Schema, e: Expr, dialect: Dialect) -> sqlrel::Result<String> {
+    let users = s.table("users").unwrap();
+    Select::from(users)
+        .column(col(s, "users.id"))
+        .filter(e)
+        .to_string(dialect)
+}
+
+/// The WHERE clause of [`sql`] for each dialect, in `Dialect::ALL` order.
+fn where_clauses(s: &Schema, e: &Expr) -> Vec<String> {
+    Dialect::ALL
+        .iter()
+        .map(|&d| {
+            let text = sql(s, e.clone(), d).unwrap_or_else(|err| panic!("{d}: {err}"));
+            text.split_once(" WHERE ").unwrap().1.to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn render_between_in_each_dialect() {
+    let s = schema();
+    let e = parse(&s, "users.id + 1 NOT BETWEEN users.age AND users.age * 2");
+    assert_eq!(
+        where_clauses(&s, &e),
+        [
+            r#""users"."id" + 1 NOT BETWEEN "users"."age" AND "users"."age" * 2"#,
+            "`users`.`id` + 1 NOT BETWEEN `users`.`age` AND `users`.`age` * 2",
+            r#""users"."id" + 1 NOT BETWEEN "users"."age" AND "users"."age" * 2"#,
+        ]
+    );
+    // Boolean bounds are grouped, and BETWEEN inside AND / NOT is
+    // parenthesized.
+    let e = parse(
+        &s,
+        "NOT (users.id BETWEEN (users.age = 1) AND (users.age IS NULL)) AND users.id = 2",
+    );
+    assert_eq!(
+        where_clauses(&s, &e)[0],
+        r#"("users"."id" NOT BETWEEN ("users"."age" = 1) AND ("users"."age" IS NULL)) AND "users"."id" = 2"#
+    );
+}
+
+/// ILIKE is PostgreSQL's; MySQL and SQLite get `LOWER(a) LIKE LOWER(b)`,
+/// SQLAlchemy's rendering for them, which matches ignoring case as ILIKE
+/// does.
+#[test]
+fn render_ilike_in_each_dialect() {
+    let s = schema();
+    let e = parse(&s, "users.name ILIKE 'J%' AND users.name NOT ILIKE '%x'");
+    assert_eq!(
+        where_clauses(&s, &e),
+        [
+            r#"("users"."name" ILIKE 'J%') AND ("users"."name" NOT ILIKE '%x')"#,
+            "LOWER(`users`.`name`) LIKE LOWER('J%') AND LOWER(`users`.`name`) NOT LIKE LOWER('%x')",
+            r#"LOWER("users"."name") LIKE LOWER('J%') AND LOWER("users"."name") NOT LIKE LOWER('%x')"#,
+        ]
+    );
+    // Without a dialect there is no single spelling.
+    let err = e.to_sea_query().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Render);
+    assert!(err.to_string().contains("ILIKE"), "{err}");
+}
+
+#[test]
+fn render_cast_types_per_dialect() {
+    let s = schema();
+    let numeric = |precision, scale| CastType::Numeric { precision, scale };
+    // (type, PostgreSQL and SQLite, MySQL)
+    let cases = [
+        (CastType::SmallInt, "SMALLINT", "SIGNED INTEGER"),
+        (CastType::Integer, "INTEGER", "SIGNED INTEGER"),
+        (CastType::BigInt, "BIGINT", "SIGNED INTEGER"),
+        (
+            numeric(Some(10), Some(2)),
+            "NUMERIC(10, 2)",
+            "DECIMAL(10, 2)",
+        ),
+        (numeric(Some(10), None), "NUMERIC(10)", "DECIMAL(10)"),
+        (CastType::Real, "REAL", "FLOAT"),
+        (CastType::Double, "DOUBLE PRECISION", "DOUBLE"),
+        (CastType::Text, "TEXT", "CHAR"),
+        (CastType::Varchar(Some(10)), "VARCHAR(10)", "CHAR(10)"),
+        (CastType::Varchar(None), "VARCHAR", "CHAR"),
+        (CastType::Char(Some(3)), "CHAR(3)", "CHAR(3)"),
+        (CastType::Date, "DATE", "DATE"),
+        (
+            CastType::Other("DATETIME(3)".into()),
+            "DATETIME(3)",
+            "DATETIME(3)",
+        ),
+        (CastType::Other("unsigned".into()), "unsigned", "unsigned"),
+    ];
+    for (to, standard, mysql) in cases {
+        let e = col(&s, "users.age")
+            .binary(BinaryOp::Add, 1)
+            .cast(to)
+            .eq("5");
+        assert_eq!(
+            where_clauses(&s, &e),
+            [
+                format!(r#"CAST(("users"."age" + 1) AS {standard}) = '5'"#),
+                format!("CAST((`users`.`age` + 1) AS {mysql}) = '5'"),
+                format!(r#"CAST(("users"."age" + 1) AS {standard}) = '5'"#),
+            ]
+        );
+    }
+}
+
+/// A type MySQL has no CAST target for is an error there, not a substitute;
+/// so is a type name that cannot be written as is, everywhere.
+#[test]
+fn render_cast_errors() {
+    let s = schema();
+    let mysql_only = [
+        CastType::Boolean,
+        CastType::Numeric {
+            precision: None,
+            scale: None,
+        },
+        CastType::Other("inet".into()),
+    ];
+    for to in mysql_only {
+        let e = col(&s, "users.age").cast(to.clone()).is_null();
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            assert!(sql(&s, e.clone(), dialect).is_ok(), "{to} on {dialect}");
+        }
+        let err = sql(&s, e, Dialect::MySql).unwrap_err();
+        assert!(
+            matches!(&err, sqlrel::Error::Render { dialect, .. } if dialect == "mysql"),
+            "{to}: {err:?}"
+        );
+    }
+    let err = sql(
+        &s,
+        col(&s, "users.age").cast(CastType::Boolean).is_null(),
+        Dialect::MySql,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot render for mysql: MySQL cannot CAST to BOOLEAN"
+    );
+    for bad in [
+        "",
+        "x); DROP TABLE users; --",
+        "\"MyType\"",
+        "INT[]",
+        "f(",
+        "1x",
+    ] {
+        let e = col(&s, "users.age")
+            .cast(CastType::Other(bad.into()))
+            .is_null();
+        for dialect in Dialect::ALL {
+            let err = sql(&s, e.clone(), dialect).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Render, "{bad:?} on {dialect}");
+        }
+    }
+    let err = col(&s, "users.age")
+        .cast(CastType::Integer)
+        .to_sea_query()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Render);
+    assert!(err.to_string().contains("CAST"), "{err}");
+}
+
+/// A literal tested for NULL is a constant: PostgreSQL cannot type a bound
+/// `$1 IS NULL`, which a relationship comparison produces for a row without
+/// a value.
+#[test]
+fn render_literal_tested_for_null_as_a_constant() {
+    let s = schema();
+    let cases = [
+        (Expr::val(Value::Null).is_null(), "1 = 1"),
+        (Expr::val(Value::Null).is_not_null(), "1 = 0"),
+        (Expr::val(5).is_null(), "1 = 0"),
+        (Expr::val("x").is_not_null(), "1 = 1"),
+    ];
+    for (e, expected) in cases {
+        let e = col(&s, "users.id").eq(1).and(e);
+        for dialect in Dialect::ALL {
+            let users = s.table("users").unwrap();
+            let (sql, values) = Select::from(users)
+                .column(col(&s, "users.id"))
+                .filter(e.clone())
+                .build(dialect)
+                .unwrap();
+            assert!(
+                sql.ends_with(&format!(
+                    "= {} AND ({expected})",
+                    if dialect == Dialect::Postgres {
+                        "$1"
+                    } else {
+                        "?"
+                    }
+                )),
+                "{sql}"
+            );
+            assert_eq!(values.0.len(), 1, "{sql}");
+        }
+    }
+    // A column tested for NULL is untouched.
+    assert_eq!(
+        where_clauses(&s, &col(&s, "users.name").is_null())[0],
+        r#""users"."name" IS NULL"#
+    );
 }

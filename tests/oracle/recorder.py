@@ -47,19 +47,34 @@ class CaseError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Join conditions: the small SQL subset cases use in primaryjoin/secondaryjoin
+# Join conditions: the SQL subset cases use in primaryjoin/secondaryjoin
 # ---------------------------------------------------------------------------
 #
 #   condition   := conjunction ("OR" conjunction)*
-#   conjunction := comparison ("AND" comparison)*
-#   comparison  := operand [comparator operand]
-#   operand     := "foreign(" operand ")" | "remote(" operand ")"
+#   conjunction := negation ("AND" negation)*
+#   negation    := "NOT" negation | predicate
+#   predicate   := sum [ comparator sum
+#                      | "IS" ["NOT"] "NULL"
+#                      | ["NOT"] "BETWEEN" sum "AND" sum
+#                      | ["NOT"] "IN" "(" condition ("," condition)* ")"
+#                      | ["NOT"] ("LIKE" | "ILIKE") sum ]
+#   sum         := product (("+" | "-") product)*
+#   product     := unary (("*" | "/" | "%" | "||") unary)*
+#   unary       := "-" unary | primary
+#   primary     := "foreign(" condition ")" | "remote(" condition ")"
+#                | "CAST(" condition "AS" type ")" | name "(" [condition ("," condition)*] ")"
 #                | "(" condition ")" | 'text' | number | table.column
+#   type        := name ["(" integer ["," integer] ")"]
 #   comparator  := "=" | "!=" | "<>" | "<" | ">" | "<=" | ">="
 #
-# Keywords are case-insensitive. The comparison is built with Python's
-# operators on the SQLAlchemy objects, so SQLAlchemy decides how it renders
-# (an annotated right operand, for instance, is rendered first).
+# The precedences are sqlparser's (GenericDialect), which reads the same
+# text on the sqlrel side: "||" binds like "*", and "NOT" applies to a
+# whole comparison. Keywords and function names are case-insensitive.
+#
+# Comparisons and arithmetic are built with Python's operators on the
+# SQLAlchemy objects, so SQLAlchemy decides how they render (an annotated
+# right operand, for instance, is rendered first); the other forms use
+# SQLAlchemy's methods and functions (README, "Conditions").
 
 COMPARATORS = {
     "=": operator.eq,
@@ -71,24 +86,64 @@ COMPARATORS = {
     ">=": operator.ge,
 }
 
-ANNOTATIONS = {"foreign(": orm.foreign, "remote(": orm.remote}
+ADDITIVE = {"+": operator.add, "-": operator.sub}
+
+MULTIPLICATIVE = {
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": operator.mod,
+    "||": lambda left, right: left.concat(right),
+}
+
+PATTERN_MATCHES = {
+    "like": lambda left, right: left.like(right),
+    "ilike": lambda left, right: left.ilike(right),
+}
+
+NEGATED_PATTERN_MATCHES = {
+    "like": lambda left, right: left.not_like(right),
+    "ilike": lambda left, right: left.not_ilike(right),
+}
+
+ANNOTATIONS = {"foreign": orm.foreign, "remote": orm.remote}
+
+# Type names of CAST, with how many integer arguments they take at most.
+CAST_TYPES = {
+    "integer": (sa.Integer, 0),
+    "int": (sa.Integer, 0),
+    "bigint": (sa.BigInteger, 0),
+    "smallint": (sa.SmallInteger, 0),
+    "text": (sa.Text, 0),
+    "varchar": (sa.String, 1),
+    "char": (sa.CHAR, 1),
+    "numeric": (sa.Numeric, 2),
+    "decimal": (sa.Numeric, 2),
+    "real": (sa.REAL, 0),
+    "float": (sa.Float, 0),
+    "double": (sa.Double, 0),
+    "date": (sa.Date, 0),
+    "boolean": (sa.Boolean, 0),
+}
+
+KEYWORDS = {"and", "or", "not", "is", "null", "between", "in", "like", "ilike", "as"}
 
 TOKEN = re.compile(
     r"""\s*(?:
-        (?P<annotation>(?:foreign|remote)\()
-      | (?P<column>[A-Za-z_][A-Za-z_0-9]*\.[A-Za-z_][A-Za-z_0-9]*)
-      | (?P<keyword>(?:and|or)\b)
+        (?P<column>[A-Za-z_][A-Za-z_0-9]*\.[A-Za-z_][A-Za-z_0-9]*)
+      | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
       | (?P<paren>[()])
-      | (?P<comparator><=|>=|!=|<>|=|<|>)
-      | (?P<text>'[^']*')
-      | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<comma>,)
+      | (?P<operator><=|>=|!=|<>|\|\||=|<|>|\+|-|\*|/|%)
+      | (?P<text>'(?:[^']|'')*')
+      | (?P<number>\d+(?:\.\d+)?)
     )""",
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
 
 
 def tokenize(text):
-    """The condition's tokens as (kind, text) pairs."""
+    """The condition's tokens as (kind, text) pairs; words are lowercased
+    and those in KEYWORDS are of kind "keyword"."""
     tokens = []
     position = 0
     text = text.rstrip()
@@ -98,8 +153,10 @@ def tokenize(text):
             raise CaseError("cannot read the condition %r at %r" % (text, text[position:]))
         kind = match.lastgroup
         value = match.group(kind)
-        if kind in ("annotation", "keyword"):
+        if kind == "word":
             value = value.lower()
+            if value in KEYWORDS:
+                kind = "keyword"
         tokens.append((kind, value))
         position = match.end()
     return tokens
@@ -120,8 +177,9 @@ class ConditionParser:
             raise CaseError("unexpected %r in the condition %r" % (self.peek()[1], self.text))
         return expression
 
-    def peek(self):
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
+    def peek(self, ahead=0):
+        index = self.index + ahead
+        return self.tokens[index] if index < len(self.tokens) else None
 
     def take(self):
         token = self.peek()
@@ -135,49 +193,152 @@ class ConditionParser:
         if text != value:
             raise CaseError("expected %r, found %r in the condition %r" % (value, text, self.text))
 
-    def at_keyword(self, keyword):
-        token = self.peek()
-        return token is not None and token == ("keyword", keyword)
+    def at(self, value, ahead=0):
+        token = self.peek(ahead)
+        return token is not None and token[1] == value and token[0] != "text"
+
+    def accept(self, value):
+        if self.at(value):
+            self.index += 1
+            return True
+        return False
 
     def condition(self):
         terms = [self.conjunction()]
-        while self.at_keyword("or"):
-            self.take()
+        while self.accept("or"):
             terms.append(self.conjunction())
         return terms[0] if len(terms) == 1 else sa.or_(*terms)
 
     def conjunction(self):
-        terms = [self.comparison()]
-        while self.at_keyword("and"):
-            self.take()
-            terms.append(self.comparison())
+        terms = [self.negation()]
+        while self.accept("and"):
+            terms.append(self.negation())
         return terms[0] if len(terms) == 1 else sa.and_(*terms)
 
-    def comparison(self):
-        left = self.operand()
-        token = self.peek()
-        if token is None or token[0] != "comparator":
-            return left
-        self.take()
-        return COMPARATORS[token[1]](left, self.operand())
+    def negation(self):
+        if self.accept("not"):
+            return sa.not_(self.negation())
+        return self.predicate()
 
-    def operand(self):
+    def predicate(self):
+        left = self.sum()
+        token = self.peek()
+        if token is None:
+            return left
+        kind, text = token
+        if kind == "operator" and text in COMPARATORS:
+            self.take()
+            return COMPARATORS[text](left, self.sum())
+        if self.accept("is"):
+            negated = self.accept("not")
+            self.expect("null")
+            return left.is_not(None) if negated else left.is_(None)
+        negated = self.at("not") and (
+            self.at("between", 1) or self.at("in", 1) or self.at("like", 1) or self.at("ilike", 1)
+        )
+        if negated:
+            self.take()
+        if self.accept("between"):
+            low = self.sum()
+            self.expect("and")
+            expression = left.between(low, self.sum())
+            return ~expression if negated else expression
+        if self.accept("in"):
+            self.expect("(")
+            items = self.arguments()
+            return left.not_in(items) if negated else left.in_(items)
+        if self.at("like") or self.at("ilike"):
+            _, word = self.take()
+            table = NEGATED_PATTERN_MATCHES if negated else PATTERN_MATCHES
+            return table[word](left, self.sum())
+        return left
+
+    def arguments(self):
+        """Comma-separated conditions up to the closing parenthesis (which
+        is consumed); the opening one is already taken."""
+        items = []
+        if self.accept(")"):
+            return items
+        items.append(self.condition())
+        while self.accept(","):
+            items.append(self.condition())
+        self.expect(")")
+        return items
+
+    def sum(self):
+        left = self.product()
+        while self.peek() is not None and self.peek() in (("operator", "+"), ("operator", "-")):
+            _, text = self.take()
+            left = ADDITIVE[text](left, self.product())
+        return left
+
+    def product(self):
+        left = self.unary()
+        while self.peek() is not None and self.peek()[0] == "operator" and (
+            self.peek()[1] in MULTIPLICATIVE
+        ):
+            _, text = self.take()
+            left = MULTIPLICATIVE[text](left, self.unary())
+        return left
+
+    def unary(self):
+        if self.peek() == ("operator", "-"):
+            self.take()
+            if self.peek() is not None and self.peek()[0] == "number":
+                return self.number("-" + self.take()[1])
+            return operator.neg(self.unary())
+        return self.primary()
+
+    def number(self, text):
+        return sa.literal(float(text) if "." in text else int(text))
+
+    def primary(self):
         kind, text = self.take()
-        if kind == "annotation":
-            inner = self.operand()
-            self.expect(")")
-            return ANNOTATIONS[text](inner)
+        if kind == "word" and self.at("("):
+            self.take()
+            if text in ANNOTATIONS:
+                inner = self.condition()
+                self.expect(")")
+                return ANNOTATIONS[text](inner)
+            if text == "cast":
+                inner = self.condition()
+                self.expect("as")
+                cast_type = self.cast_type()
+                self.expect(")")
+                return sa.cast(inner, cast_type)
+            return getattr(sa.func, text)(*self.arguments())
         if (kind, text) == ("paren", "("):
             inner = self.condition()
             self.expect(")")
             return inner
         if kind == "text":
-            return sa.literal(text[1:-1])
+            return sa.literal(text[1:-1].replace("''", "'"))
         if kind == "number":
-            return sa.literal(float(text) if "." in text else int(text))
+            return self.number(text)
         if kind == "column":
             return column(self.tables, text)
         raise CaseError("unexpected %r in the condition %r" % (text, self.text))
+
+    def cast_type(self):
+        kind, name = self.take()
+        if kind != "word" or name not in CAST_TYPES:
+            raise CaseError("unknown CAST type %r in the condition %r" % (name, self.text))
+        constructor, most = CAST_TYPES[name]
+        arguments = []
+        if self.accept("("):
+            arguments.append(self.integer())
+            while self.accept(","):
+                arguments.append(self.integer())
+            self.expect(")")
+        if len(arguments) > most:
+            raise CaseError("too many arguments for %s in the condition %r" % (name, self.text))
+        return constructor(*arguments)
+
+    def integer(self):
+        kind, text = self.take()
+        if kind != "number" or "." in text:
+            raise CaseError("expected an integer, found %r in the condition %r" % (text, self.text))
+        return int(text)
 
 
 def column(tables, reference):
