@@ -8,8 +8,8 @@ use super::calls::{is_relationship_call, name_parts};
 use super::position_of;
 use crate::comparator::Row;
 use crate::error::{Error, Result};
+use crate::expr::Expr;
 use crate::expr::parse::{CallHook, Converter};
-use crate::expr::{Expr, Value};
 use crate::registry::Registry;
 use crate::relationship::Relationship;
 use crate::schema::Table;
@@ -131,7 +131,7 @@ impl<'f> Arguments<'f> {
     }
 
     /// `contains(col => value, ...)`: named literal values only, each
-    /// naming a column of `table` once, none NULL.
+    /// naming a column of `table` once.
     fn row(&self, f: &sql::Function, reader: &Converter<'_>, table: &Table) -> Result<Row> {
         if !self.unnamed.is_empty() || self.named.is_empty() {
             return Err(reader.error_at(f, "expected named values: column => value, ..."));
@@ -154,16 +154,6 @@ impl<'f> Arguments<'f> {
                 );
             }
             let literal = reader.literal(value)?;
-            if literal == Value::Null {
-                return Err(reader.error_at(
-                    *value,
-                    format!(
-                        "NULL for column '{}' identifies no row (NULL = x is never true); to \
-                         find rows without a related row, use is_none()",
-                        name.value
-                    ),
-                ));
-            }
             row.set(name.value.clone(), literal);
         }
         Ok(row)

@@ -343,15 +343,23 @@ fn named_values_are_checked() {
         unknown.contains("line 1, column 52: table 'addresses' has no column 'nosuch'"),
         "{unknown}"
     );
-    for text in [
-        "SELECT 1 FROM users WHERE users.addresses.contains(user_id => NULL)",
-        "SELECT 1 FROM addresses WHERE addresses.user.is(id => NULL)",
-        "SELECT 1 FROM addresses WHERE addresses.user.is_not(id => NULL)",
+    // A NULL key identifies no row: the comparison is false, never
+    // `col = NULL` (unknown, and wrong under NOT).
+    for (text, ending) in [
+        (
+            "SELECT 1 FROM users WHERE NOT users.addresses.contains(user_id => NULL)",
+            "NOT (1 = 0)",
+        ),
+        (
+            "SELECT 1 FROM addresses WHERE addresses.user.is(id => NULL)",
+            "(1 = 0)",
+        ),
+        (
+            "SELECT 1 FROM addresses WHERE addresses.user.is_not(id => NULL)",
+            "(1 = 1)",
+        ),
     ] {
-        let null = err(text);
-        assert!(
-            null.contains("identifies no row") && null.contains("use is_none()"),
-            "{null}"
-        );
+        let sql = expand_sql(&reg, text, Dialect::Postgres).unwrap();
+        assert!(sql.ends_with(ending), "{sql}");
     }
 }
