@@ -123,17 +123,18 @@ impl Select {
     ///
     /// # Errors
     ///
-    /// [`Error::Render`] (with dialect `any`) on the `||` operator, which
-    /// renders differently per dialect (use
+    /// [`Error::Render`] (with dialect `any`) on what renders differently
+    /// per dialect: the `||` operator, `ILIKE` and `CAST` (use
     /// [`to_sea_query_for`](Self::to_sea_query_for)), and for the reasons
     /// [`build`](Self::build) gives.
     pub fn to_sea_query(&self) -> Result<SelectStatement> {
         Renderer::for_select(self, None).select(self)
     }
 
-    /// The statement as a sea-query `SelectStatement` for one dialect; only
-    /// the `||` operator depends on it (MySQL reads `||` as a logical OR, so
-    /// it is written `CONCAT()` there).
+    /// The statement as a sea-query `SelectStatement` for one dialect; `||`,
+    /// `ILIKE` and `CAST` depend on it (MySQL reads `||` as a logical OR, so
+    /// it is written `CONCAT()` there; `ILIKE` is PostgreSQL's; cast types
+    /// are spelled per dialect).
     ///
     /// ```
     /// # use sqlrel::query::{Dialect, Select};
@@ -348,8 +349,8 @@ impl Expr {
     ///
     /// # Errors
     ///
-    /// [`Error::Render`] (with dialect `any`) when the expression holds the `||`
-    /// operator, which renders differently per dialect (use
+    /// [`Error::Render`] (with dialect `any`) when the expression holds `||`,
+    /// `ILIKE` or `CAST`, which render differently per dialect (use
     /// [`to_sea_query_for`](Self::to_sea_query_for)), a bind parameter without
     /// a value, a function name that is not a plain identifier, or an empty
     /// alias or one containing NUL.
@@ -360,7 +361,7 @@ impl Expr {
     }
 
     /// The expression as a sea-query expression for one dialect (needed for
-    /// `||`, which MySQL spells `CONCAT()`).
+    /// `||`, which MySQL spells `CONCAT()`, `ILIKE` and `CAST`).
     ///
     /// ```
     /// # use sqlrel::query::{Dialect, Select};
