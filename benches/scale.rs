@@ -30,6 +30,8 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use sqlrel::registry::Registry;
+use sqlrel::relationship::RelationshipConfig;
+use sqlrel::relationship_file;
 use sqlrel::schema::Schema;
 
 /// The workload of both configure groups.
@@ -104,6 +106,36 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Elements(*n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), ddl, |b, ddl| {
             b.iter_with_large_drop(|| Schema::from_ddl(ddl).expect("from_ddl"))
+        });
+    }
+    group.finish();
+
+    validate_file(c);
+}
+
+/// `validate_file/<n>`: a relationship file of `n` relationships, all on
+/// one table, checked against the schema (`relationship_file::validate`,
+/// the registry's argument checks): the time per relationship must not
+/// grow with `n`.
+fn validate_file(c: &mut Criterion) {
+    let schema = Schema::from_ddl(
+        "CREATE TABLE hub (id INTEGER PRIMARY KEY);
+         CREATE TABLE leaf (id INTEGER PRIMARY KEY, hub_id INTEGER REFERENCES hub(id));",
+    )
+    .expect("valid DDL");
+    let mut group = c.benchmark_group("validate_file");
+    group.sample_size(10);
+    for n in [1_000usize, 10_000, 100_000] {
+        let configs: Vec<RelationshipConfig> = (0..n)
+            .map(|i| {
+                RelationshipConfig::new("hub", format!("leaves_{i}"), "leaf")
+                    .viewonly(true)
+                    .backref(format!("hub_{i}"))
+            })
+            .collect();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &configs, |b, configs| {
+            b.iter(|| relationship_file::validate(black_box(configs), &schema).expect("valid"))
         });
     }
     group.finish();

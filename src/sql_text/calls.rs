@@ -1,6 +1,9 @@
 //! Finding the relationship calls of a statement and where each sits in
-//! the text.
+//! the text, in time linear in the text: the tokens are indexed once
+//! (byte offsets, matching parentheses), and only the outermost calls'
+//! syntax trees are copied.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{self as sql, Spanned, Statement};
@@ -11,47 +14,68 @@ use crate::error::Result;
 use crate::expr::FromItem;
 use crate::registry::Registry;
 
-/// Every relationship call of the statement.
-pub(super) fn relationship_calls(
+/// The relationship calls of a statement.
+pub(super) struct Calls {
+    /// Where every call starts, nested ones included.
+    pub(super) starts: HashSet<Location>,
+    /// The calls not inside another one, with their byte ranges, in text
+    /// order (nested calls are built as part of the outer one).
+    pub(super) outermost: Vec<(sql::Function, (usize, usize))>,
+}
+
+/// Finds the calls of `statement` (parsed from the text `tokens` index).
+pub(super) fn find_calls(
     statement: &Statement,
     registry: &Registry,
     aliases: &[(String, FromItem)],
-) -> Vec<sql::Function> {
-    // The visitor hands out short-lived references: keep copies.
-    let mut calls: Vec<sql::Function> = Vec::new();
+    tokens: &TokenIndex<'_>,
+) -> Result<Calls> {
+    let mut starts = Vec::new();
     let _ = sql::visit_expressions(statement, |e| {
         if let sql::Expr::Function(f) = e
             && is_relationship_call(f, registry, aliases)
         {
-            calls.push(f.clone());
+            starts.push(f.span().start);
         }
         ControlFlow::<()>::Continue(())
     });
-    calls
-}
-
-/// The calls that are not inside another one, with their byte ranges, in
-/// text order (nested calls are built as part of the outer one).
-pub(super) fn outermost(
-    calls: Vec<sql::Function>,
-    tokens: &[TokenWithSpan],
-    lines: &LineStarts<'_>,
-) -> Result<Vec<(sql::Function, (usize, usize))>> {
-    let mut ranged = calls
-        .into_iter()
-        .map(|call| call_range(tokens, lines, &call).map(|range| (call, range)))
+    let mut ranged = starts
+        .iter()
+        .map(|&start| tokens.call_range(start).map(|range| (start, range)))
         .collect::<Result<Vec<_>>>()?;
     ranged.sort_by_key(|(_, (start, end))| (*start, std::cmp::Reverse(*end)));
-    let mut kept: Vec<(sql::Function, (usize, usize))> = Vec::new();
-    for (call, (start, end)) in ranged {
-        if kept
+    let mut outer: Vec<(Location, (usize, usize))> = Vec::new();
+    for (location, (start, end)) in ranged {
+        if outer
             .last()
             .is_none_or(|(_, (_, kept_end))| start >= *kept_end)
         {
-            kept.push((call, (start, end)));
+            outer.push((location, (start, end)));
         }
     }
-    Ok(kept)
+    // Copy the syntax trees of the outermost calls only: a nested call is
+    // part of its outer one's tree already.
+    let wanted: HashSet<Location> = outer.iter().map(|(l, _)| *l).collect();
+    let mut trees: Vec<sql::Function> = Vec::with_capacity(outer.len());
+    let _ = sql::visit_expressions(statement, |e| {
+        if let sql::Expr::Function(f) = e
+            && wanted.contains(&f.span().start)
+            && is_relationship_call(f, registry, aliases)
+        {
+            trees.push(f.clone());
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    trees.sort_by_key(|f| f.span().start);
+    let outermost = trees
+        .into_iter()
+        .zip(outer)
+        .map(|(tree, (_, range))| (tree, range))
+        .collect();
+    Ok(Calls {
+        starts: starts.into_iter().collect(),
+        outermost,
+    })
 }
 
 /// Whether `f` is written `table.relationship.method(...)` (or with an
@@ -84,73 +108,84 @@ pub(super) fn name_parts(f: &sql::Function) -> Vec<String> {
         .collect()
 }
 
-/// Byte offsets where each line of the text starts.
-pub(super) struct LineStarts<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
+/// The tokens of a text, with what finding calls asks of them answered in
+/// constant or logarithmic time.
+pub(super) struct TokenIndex<'t> {
+    pub(super) tokens: &'t [TokenWithSpan],
+    /// The byte offset where each token starts.
+    offsets: Vec<usize>,
+    /// For each `(`, the index of its `)`.
+    closing: Vec<Option<usize>>,
 }
 
-impl<'t> LineStarts<'t> {
-    pub(super) fn new(text: &'t str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineStarts { text, starts }
-    }
-
-    /// The byte offset of a 1-based line / character column.
-    fn offset(&self, location: Location) -> Option<usize> {
-        let line = usize::try_from(location.line).ok()?.checked_sub(1)?;
-        let start = *self.starts.get(line)?;
-        let column = usize::try_from(location.column).ok()?.checked_sub(1)?;
-        let rest = &self.text[start..];
-        rest.char_indices()
-            .map(|(i, _)| start + i)
-            .chain(std::iter::once(self.text.len()))
-            .nth(column)
-    }
-}
-
-/// The byte range of a call, from its first name part to its closing
-/// parenthesis (sqlparser's spans stop before the arguments).
-fn call_range(
-    tokens: &[TokenWithSpan],
-    lines: &LineStarts<'_>,
-    call: &sql::Function,
-) -> Result<(usize, usize)> {
-    let begin = call.span().start;
-    let lost = || {
-        parse_error(
-            "cannot locate the relationship call in the text",
-            position_of(begin),
-        )
-    };
-    let first = tokens
-        .iter()
-        .position(|t| t.span.start == begin)
-        .ok_or_else(lost)?;
-    let open = tokens[first..]
-        .iter()
-        .position(|t| t.token == Token::LParen)
-        .map(|i| first + i)
-        .ok_or_else(lost)?;
-    let mut depth = 0usize;
-    let mut close = None;
-    for (i, t) in tokens.iter().enumerate().skip(open) {
-        match t.token {
-            Token::LParen => depth += 1,
-            Token::RParen => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(i);
-                    break;
+impl<'t> TokenIndex<'t> {
+    /// Indexes `tokens`, the tokens of `text` in order.
+    pub(super) fn new(text: &str, tokens: &'t [TokenWithSpan]) -> Self {
+        // Byte offsets, walking the text once alongside the tokens'
+        // line/column (in characters) starts.
+        let mut offsets = Vec::with_capacity(tokens.len() + 1);
+        let mut chars = text.char_indices().peekable();
+        let (mut line, mut column) = (1u64, 1u64);
+        for token in tokens {
+            let target = token.span.start;
+            while (line, column) < (target.line, target.column) {
+                match chars.next() {
+                    Some((_, '\n')) => {
+                        line += 1;
+                        column = 1;
+                    }
+                    Some(_) => column += 1,
+                    None => break,
                 }
             }
-            _ => {}
+            offsets.push(chars.peek().map_or(text.len(), |(i, _)| *i));
+        }
+        let mut closing = vec![None; tokens.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            match token.token {
+                Token::LParen => open.push(i),
+                Token::RParen => {
+                    if let Some(o) = open.pop() {
+                        closing[o] = Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        TokenIndex {
+            tokens,
+            offsets,
+            closing,
         }
     }
-    let close = close.ok_or_else(lost)?;
-    let start = lines.offset(begin).ok_or_else(lost)?;
-    let end = lines.offset(tokens[close].span.end).ok_or_else(lost)?;
-    Ok((start, end))
+
+    /// The index of the token starting at `location`.
+    fn at(&self, location: Location) -> Option<usize> {
+        let i = self.tokens.partition_point(|t| {
+            (t.span.start.line, t.span.start.column) < (location.line, location.column)
+        });
+        (self.tokens.get(i)?.span.start == location).then_some(i)
+    }
+
+    /// The byte range of the call starting at `begin`, from its first name
+    /// part to its closing parenthesis (sqlparser's spans stop before the
+    /// arguments).
+    fn call_range(&self, begin: Location) -> Result<(usize, usize)> {
+        let lost = || {
+            parse_error(
+                "cannot locate the relationship call in the text",
+                position_of(begin),
+            )
+        };
+        let first = self.at(begin).ok_or_else(lost)?;
+        let open = self.tokens[first..]
+            .iter()
+            .position(|t| t.token == Token::LParen)
+            .map(|i| first + i)
+            .ok_or_else(lost)?;
+        let close = self.closing[open].ok_or_else(lost)?;
+        // `)` is one byte.
+        Ok((self.offsets[first], self.offsets[close] + 1))
+    }
 }

@@ -2,6 +2,7 @@
 //! a table in scope, and no relationship call is left in the text
 //! unexpanded.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{self as sql, Spanned, Statement, TableFactor, Visit, Visitor};
@@ -169,7 +170,7 @@ pub(super) fn check_no_stray_calls(
     registry: &Registry,
     tokens: &[TokenWithSpan],
     aliases: &[(String, FromItem)],
-    expanded: &[Location],
+    expanded: &HashSet<Location>,
 ) -> Result<()> {
     for (parts, start) in dotted_calls(tokens) {
         if expanded.contains(&start) {

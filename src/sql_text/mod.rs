@@ -52,7 +52,7 @@ mod check;
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{self as sql, Spanned, Statement, TableFactor, Visit, Visitor};
+use sqlparser::ast::{self as sql, Statement, TableFactor, Visit, Visitor};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Tokenizer};
 
@@ -63,7 +63,7 @@ use crate::query::{Dialect, Placeholders, predicate_sql};
 use crate::registry::Registry;
 use crate::relationship::Relationship;
 use build::RelationshipCalls;
-use calls::{LineStarts, outermost, relationship_calls};
+use calls::{TokenIndex, find_calls};
 
 /// The relationship methods of SQL text.
 const METHODS: [&str; 7] = [
@@ -222,8 +222,6 @@ fn expand_text<'r>(
     let statement = single_query(text, &*parser_dialect)?;
     let aliases = table_aliases(registry, &statement);
     let items = check::statement_items(registry, &statement);
-    let calls = relationship_calls(&statement, registry, &aliases);
-    let expanded: Vec<Location> = calls.iter().map(|c| c.span().start).collect();
     if placeholders.is_some() && has_placeholders(&statement) {
         return Err(parse_error(
             "the text already holds placeholders; expand it with values inlined",
@@ -233,15 +231,16 @@ fn expand_text<'r>(
     let tokens = Tokenizer::new(&*parser_dialect, text)
         .tokenize_with_location()
         .map_err(|e| parse_error(e.to_string(), None))?;
-    check::check_no_stray_calls(registry, &tokens, &aliases, &expanded)?;
-    let lines = LineStarts::new(text);
+    let index = TokenIndex::new(text, &tokens);
+    let calls = find_calls(&statement, registry, &aliases, &index)?;
+    check::check_no_stray_calls(registry, &tokens, &aliases, &calls.starts)?;
     let hook = RelationshipCalls {
         registry,
         used: RefCell::new(Vec::new()),
     };
     let mut out = String::with_capacity(text.len() * 2);
     let mut copied_to = 0;
-    for (call, (start, end)) in &outermost(calls, &tokens, &lines)? {
+    for (call, (start, end)) in &calls.outermost {
         let (start, end) = (*start, *end);
         let converter = Converter::new(registry.schema(), text)
             .with_aliases(&aliases)
