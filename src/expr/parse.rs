@@ -165,11 +165,6 @@ impl<'a> Converter<'a> {
         self
     }
 
-    /// The aliases in scope.
-    pub(crate) fn aliases(&self) -> &'a [(String, FromItem)] {
-        self.aliases
-    }
-
     /// A parse error about `node`, at its place in the text.
     pub(crate) fn error_at(&self, node: &impl Spanned, message: impl Into<String>) -> Error {
         parse_error(self.text, message, position(node.span()))

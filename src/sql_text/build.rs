@@ -6,10 +6,11 @@ use sqlparser::ast::{self as sql, Spanned};
 
 use super::calls::{is_relationship_call, name_parts};
 use super::position_of;
+use super::scope::{Named, Scope};
 use crate::comparator::Row;
 use crate::error::{Error, Result};
-use crate::expr::Expr;
 use crate::expr::parse::{CallHook, Converter};
+use crate::expr::{Expr, FromItem};
 use crate::registry::Registry;
 use crate::relationship::Relationship;
 use crate::schema::Table;
@@ -17,13 +18,15 @@ use crate::schema::Table;
 /// Builds relationship calls with the comparator.
 pub(super) struct RelationshipCalls<'r> {
     pub(super) registry: &'r Registry,
+    /// The names in scope where the call being built stands.
+    pub(super) scope: RefCell<Scope>,
     /// The relationships built so far, in order of first use.
     pub(super) used: RefCell<Vec<&'r Relationship>>,
 }
 
 impl CallHook for RelationshipCalls<'_> {
     fn call(&self, f: &sql::Function, reader: &Converter<'_>) -> Option<Result<Expr>> {
-        if !is_relationship_call(f, self.registry, reader.aliases()) {
+        if !is_relationship_call(f, self.registry, &self.scope.borrow()) {
             return None;
         }
         Some(self.build(f, reader).map_err(|e| match e {
@@ -44,11 +47,20 @@ impl RelationshipCalls<'_> {
             [owner @ .., rel, method] => (method.to_ascii_lowercase(), rel, owner.join(".")),
             _ => return Err(reader.error_at(f, "not a relationship call")),
         };
-        let alias = reader.aliases().iter().find(|(a, _)| *a == owner);
-        let table = match alias {
-            Some((_, item)) => item.table.clone(),
-            None => self.registry.schema().table(&owner)?.clone(),
+        let item = match self.scope.borrow().lookup(&owner) {
+            Some(Named::Table(item)) => item.clone(),
+            Some(Named::Cte | Named::Other) => {
+                return Err(reader.error_at(
+                    f,
+                    format!(
+                        "'{owner}' names a CTE or a subquery here, not a table: relationship \
+                         calls apply to tables"
+                    ),
+                ));
+            }
+            None => FromItem::table(self.registry.schema().table(&owner)?.clone()),
         };
+        let table = item.table.clone();
         let rel =
             self.registry
                 .get(table.id(), rel_name)
@@ -61,9 +73,7 @@ impl RelationshipCalls<'_> {
         }
         drop(used);
         let mut comparator = rel.comparator();
-        if let Some((_, item)) = alias
-            && let Some(a) = &item.alias
-        {
+        if let Some(a) = &item.alias {
             comparator = comparator.of_alias(a.clone());
         }
         let args = Arguments::read(f, reader)?;

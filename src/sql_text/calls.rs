@@ -3,15 +3,15 @@
 //! (byte offsets, matching parentheses), and only the outermost calls'
 //! syntax trees are copied.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{self as sql, Spanned, Statement};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 
+use super::scope::{Named, Scope};
 use super::{METHODS, parse_error, position_of};
 use crate::error::Result;
-use crate::expr::FromItem;
 use crate::registry::Registry;
 
 /// The relationship calls of a statement.
@@ -23,17 +23,20 @@ pub(super) struct Calls {
     pub(super) outermost: Vec<(sql::Function, (usize, usize))>,
 }
 
-/// Finds the calls of `statement` (parsed from the text `tokens` index).
+/// Finds the calls of `statement` (parsed from the text `tokens` index),
+/// each read in its `scopes`.
 pub(super) fn find_calls(
     statement: &Statement,
     registry: &Registry,
-    aliases: &[(String, FromItem)],
+    scopes: &HashMap<Location, Scope>,
     tokens: &TokenIndex<'_>,
 ) -> Result<Calls> {
+    let empty = Scope::default();
+    let scope_of = |f: &sql::Function| scopes.get(&f.span().start).unwrap_or(&empty);
     let mut starts = Vec::new();
     let _ = sql::visit_expressions(statement, |e| {
         if let sql::Expr::Function(f) = e
-            && is_relationship_call(f, registry, aliases)
+            && is_relationship_call(f, registry, scope_of(f))
         {
             starts.push(f.span().start);
         }
@@ -60,7 +63,7 @@ pub(super) fn find_calls(
     let _ = sql::visit_expressions(statement, |e| {
         if let sql::Expr::Function(f) = e
             && wanted.contains(&f.span().start)
-            && is_relationship_call(f, registry, aliases)
+            && is_relationship_call(f, registry, scope_of(f))
         {
             trees.push(f.clone());
         }
@@ -79,22 +82,20 @@ pub(super) fn find_calls(
 }
 
 /// Whether `f` is written `table.relationship.method(...)` (or with an
-/// alias or a namespace in front) with one of the methods.
-pub(super) fn is_relationship_call(
-    f: &sql::Function,
-    registry: &Registry,
-    aliases: &[(String, FromItem)],
-) -> bool {
+/// alias or a namespace in front) with one of the methods, its owner a
+/// table in `scope` (or of the schema, unless a CTE or subquery of that
+/// name shadows it).
+pub(super) fn is_relationship_call(f: &sql::Function, registry: &Registry, scope: &Scope) -> bool {
     let parts = name_parts(f);
-    parts.len() >= 3
-        && METHODS.contains(&parts[parts.len() - 1].to_ascii_lowercase().as_str())
-        && (aliases
-            .iter()
-            .any(|(a, _)| parts.len() == 3 && *a == parts[0])
-            || registry
-                .schema()
-                .table(&parts[..parts.len() - 2].join("."))
-                .is_ok())
+    if parts.len() < 3 || !METHODS.contains(&parts[parts.len() - 1].to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    let owner = parts[..parts.len() - 2].join(".");
+    match scope.lookup(&owner) {
+        Some(Named::Table(_)) => true,
+        Some(Named::Cte | Named::Other) => false,
+        None => registry.schema().table(&owner).is_ok(),
+    }
 }
 
 pub(super) fn name_parts(f: &sql::Function) -> Vec<String> {

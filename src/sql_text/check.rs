@@ -2,48 +2,19 @@
 //! a table in scope, and no relationship call is left in the text
 //! unexpanded.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{self as sql, Spanned, Statement, TableFactor, Visit, Visitor};
+use sqlparser::ast::{self as sql, Query, SetExpr, Spanned, Statement, Visit, Visitor};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 
+use super::scope::{Named, Scope};
 use super::{METHODS, position_of};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, FromItem, TableAlias};
 use crate::registry::Registry;
 use crate::relationship::Relationship;
 use crate::schema::{Table, TableId};
-
-/// Every table of the schema the statement reads (in any FROM, under its
-/// alias if it has one).
-pub(super) fn statement_items(registry: &Registry, statement: &Statement) -> Vec<FromItem> {
-    struct Collect<'r> {
-        registry: &'r Registry,
-        found: Vec<FromItem>,
-    }
-    impl Visitor for Collect<'_> {
-        type Break = ();
-        fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
-            if let TableFactor::Table { name, alias, .. } = factor
-                && let Ok(table) = self.registry.schema().table(&super::object_name(name))
-            {
-                let alias = alias.as_ref().map(|a| TableAlias::named(&a.name.value));
-                self.found.push(FromItem {
-                    table: table.clone(),
-                    alias,
-                });
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let mut collect = Collect {
-        registry,
-        found: Vec::new(),
-    };
-    let _ = statement.visit(&mut collect);
-    collect.found
-}
 
 /// Checks that every column of `predicate`, built from `call`, reads a
 /// table of the statement (`items`) or of an enclosing relationship
@@ -169,14 +140,16 @@ fn column_position(call: &sql::Function, owner: &str, column: &str) -> Option<cr
 pub(super) fn check_no_stray_calls(
     registry: &Registry,
     tokens: &[TokenWithSpan],
-    aliases: &[(String, FromItem)],
+    scopes: &HashMap<Location, Scope>,
     expanded: &HashSet<Location>,
 ) -> Result<()> {
+    let empty = Scope::default();
     for (parts, start) in dotted_calls(tokens) {
         if expanded.contains(&start) {
             continue;
         }
-        if let Some(error) = stray(registry, aliases, &parts) {
+        let scope = scopes.get(&start).unwrap_or(&empty);
+        if let Some(error) = stray(registry, scope, &parts) {
             return Err(match position_of(start) {
                 Some(p) => error.context(format!("in SQL text at {p}")),
                 None => error,
@@ -223,11 +196,24 @@ fn dotted_calls(tokens: &[TokenWithSpan]) -> Vec<(Vec<String>, Location)> {
 /// The error for a dotted call that names a relationship but is not an
 /// expanded relationship call; `None` when it names none (an ordinary,
 /// schema-qualified function).
-fn stray(registry: &Registry, aliases: &[(String, FromItem)], parts: &[String]) -> Option<Error> {
+fn stray(registry: &Registry, scope: &Scope, parts: &[String]) -> Option<Error> {
     for split in 1..parts.len() {
         let owner = parts[..split].join(".");
-        let table = match aliases.iter().find(|(a, _)| split == 1 && *a == owner) {
-            Some((_, item)) => item.table.clone(),
+        let table = match scope.lookup(&owner) {
+            Some(Named::Table(item)) => item.table.clone(),
+            Some(Named::Cte | Named::Other) => {
+                let names_relationship = registry
+                    .schema()
+                    .table(&owner)
+                    .is_ok_and(|t| registry.get(t.id(), &parts[split]).is_some());
+                if names_relationship {
+                    return Some(Error::invalid(format!(
+                        "'{owner}' names a CTE or a subquery here, not the table {owner}: \
+                         relationship calls apply to tables"
+                    )));
+                }
+                continue;
+            }
             None => match registry.schema().table(&owner) {
                 Ok(table) => table.clone(),
                 Err(_) => continue,
@@ -269,4 +255,53 @@ fn stray(registry: &Registry, aliases: &[(String, FromItem)], parts: &[String]) 
         }));
     }
     None
+}
+
+/// Refuses a statement that writes or locks: relationship-aware text is
+/// for reading, like a bare SELECT (`SELECT ... INTO` creates a table, a
+/// data-modifying CTE changes rows, `FOR UPDATE` / `FOR SHARE` take locks).
+pub(super) fn check_read_only(statement: &Statement) -> Result<()> {
+    struct Find(Option<&'static str>);
+    impl Visitor for Find {
+        type Break = ();
+        fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+            if !query.locks.is_empty() {
+                self.0 = Some("FOR UPDATE / FOR SHARE locks rows");
+            }
+            let mut bodies = vec![&*query.body];
+            while let Some(body) = bodies.pop() {
+                match body {
+                    SetExpr::Select(select) if select.into.is_some() => {
+                        self.0 = Some("SELECT ... INTO writes a table");
+                    }
+                    SetExpr::Insert(_)
+                    | SetExpr::Update(_)
+                    | SetExpr::Delete(_)
+                    | SetExpr::Merge(_) => {
+                        self.0 =
+                            Some("a data-modifying statement (e.g. in a WITH clause) writes rows");
+                    }
+                    SetExpr::SetOperation { left, right, .. } => {
+                        bodies.push(left);
+                        bodies.push(right);
+                    }
+                    _ => {}
+                }
+            }
+            if self.0.is_some() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+    let mut find = Find(None);
+    let _ = statement.visit(&mut find);
+    match find.0 {
+        Some(what) => Err(super::parse_error(
+            format!("only a SELECT that reads can be expanded: {what}"),
+            None,
+        )),
+        None => Ok(()),
+    }
 }

@@ -48,22 +48,24 @@
 mod build;
 mod calls;
 mod check;
+mod scope;
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{self as sql, Statement, TableFactor, Visit, Visitor};
+use sqlparser::ast::{self as sql, Spanned, Statement};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Tokenizer};
 
 use crate::error::{Error, Position, Result};
+use crate::expr::Value;
 use crate::expr::parse::{CallHook, Converter};
-use crate::expr::{FromItem, TableAlias, Value};
 use crate::query::{Dialect, Placeholders, predicate_sql};
 use crate::registry::Registry;
 use crate::relationship::Relationship;
 use build::RelationshipCalls;
 use calls::{TokenIndex, find_calls};
+use scope::Scope;
 
 /// The relationship methods of SQL text.
 const METHODS: [&str; 7] = [
@@ -220,8 +222,8 @@ fn expand_text<'r>(
 ) -> Result<(String, Vec<&'r Relationship>)> {
     let parser_dialect = dialect.parser_dialect();
     let statement = single_query(text, &*parser_dialect)?;
-    let aliases = table_aliases(registry, &statement);
-    let items = check::statement_items(registry, &statement);
+    check::check_read_only(&statement)?;
+    let scopes = scope::scopes(registry, &statement);
     if placeholders.is_some() && has_placeholders(&statement) {
         return Err(parse_error(
             "the text already holds placeholders; expand it with values inlined",
@@ -232,18 +234,23 @@ fn expand_text<'r>(
         .tokenize_with_location()
         .map_err(|e| parse_error(e.to_string(), None))?;
     let index = TokenIndex::new(text, &tokens);
-    let calls = find_calls(&statement, registry, &aliases, &index)?;
-    check::check_no_stray_calls(registry, &tokens, &aliases, &calls.starts)?;
+    let calls = find_calls(&statement, registry, &scopes, &index)?;
+    check::check_no_stray_calls(registry, &tokens, &scopes, &calls.starts)?;
     let hook = RelationshipCalls {
         registry,
+        scope: RefCell::new(Scope::default()),
         used: RefCell::new(Vec::new()),
     };
     let mut out = String::with_capacity(text.len() * 2);
     let mut copied_to = 0;
     for (call, (start, end)) in &calls.outermost {
         let (start, end) = (*start, *end);
+        let scope = scopes.get(&call.span().start).cloned().unwrap_or_default();
+        let tables = scope.tables();
+        let items = scope.items();
+        *hook.scope.borrow_mut() = scope;
         let converter = Converter::new(registry.schema(), text)
-            .with_aliases(&aliases)
+            .with_aliases(&tables)
             .with_hook(&hook);
         let predicate = hook
             .call(call, &converter)
@@ -273,47 +280,6 @@ fn single_query(text: &str, dialect: &dyn sqlparser::dialect::Dialect) -> Result
         (None, _) => Err(parse_error("the text holds no statement", None)),
         (Some(_), false) => Err(parse_error("the text holds more than one statement", None)),
     }
-}
-
-/// `FROM table alias` anywhere in the statement, for tables of the schema.
-fn table_aliases(registry: &Registry, statement: &Statement) -> Vec<(String, FromItem)> {
-    struct Collect<'r> {
-        registry: &'r Registry,
-        found: Vec<(String, FromItem)>,
-    }
-    impl Visitor for Collect<'_> {
-        type Break = ();
-        fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
-            if let TableFactor::Table {
-                name,
-                alias: Some(alias),
-                ..
-            } = factor
-                && let Ok(table) = self.registry.schema().table(&object_name(name))
-            {
-                self.found.push((
-                    alias.name.value.clone(),
-                    FromItem::aliased(table.clone(), TableAlias::named(&alias.name.value)),
-                ));
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let mut collect = Collect {
-        registry,
-        found: Vec::new(),
-    };
-    let _ = statement.visit(&mut collect);
-    collect.found
-}
-
-/// `a.b.c` of an object name (identifier parts only).
-fn object_name(name: &sql::ObjectName) -> String {
-    name.0
-        .iter()
-        .filter_map(|p| p.as_ident().map(|i| i.value.as_str()))
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn has_placeholders(statement: &Statement) -> bool {

@@ -363,3 +363,84 @@ fn named_values_are_checked() {
         assert!(sql.ends_with(ending), "{sql}");
     }
 }
+
+/// Names resolve as SQL scopes them: the innermost query first; a CTE or
+/// a subquery in FROM shadows a table of its name.
+#[test]
+fn names_resolve_innermost_first() {
+    use sqlrel::relationship::RelationshipConfig;
+    let schema = sqlrel::schema::Schema::from_ddl(
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);
+         CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);
+         CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id),
+                         p_id INTEGER REFERENCES p(id));",
+    )
+    .unwrap();
+    let reg = Registry::builder(schema)
+        .relationship(RelationshipConfig::new("b", "p", "p"))
+        .relationship(RelationshipConfig::new("a", "bs", "b"))
+        .configure()
+        .unwrap();
+    // The inner `t` is b (which has p), not the outer a.
+    let sql = expand_sql(
+        &reg,
+        "SELECT t.id FROM a t WHERE EXISTS (SELECT 1 FROM b t WHERE t.p.has(p.name = 'z'))",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert_eq!(
+        sql,
+        r#"SELECT t.id FROM a t WHERE EXISTS (SELECT 1 FROM b t WHERE (EXISTS(SELECT 1 FROM "p" WHERE "p"."id" = "t"."p_id" AND "p"."name" = 'z')))"#
+    );
+    // An outer alias is still seen from an inner query that does not
+    // rebind it.
+    let sql = expand_sql(
+        &reg,
+        "SELECT t.id FROM a t WHERE EXISTS (SELECT 1 FROM p WHERE t.bs.any())",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert!(sql.contains(r#""t"."id" = "b"."a_id""#), "{sql}");
+    // An alias named like a table stands for its own table.
+    let sql = expand_sql(&reg, "SELECT 1 FROM b a WHERE a.p.has()", Dialect::Sqlite).unwrap();
+    assert!(sql.contains(r#""p"."id" = "a"."p_id""#), "{sql}");
+    // A CTE or a subquery shadows the table: no relationship call there.
+    for text in [
+        "WITH b AS (SELECT 1 AS id) SELECT 1 FROM b WHERE b.p.has()",
+        "SELECT 1 FROM (SELECT 1 AS id) AS b WHERE b.p.has()",
+    ] {
+        let e = expand_sql(&reg, text, Dialect::Postgres).unwrap_err();
+        assert!(
+            e.to_string().contains("b.p") || e.to_string().contains("'b'"),
+            "{text}: {e}"
+        );
+    }
+}
+
+/// Only reading statements are expanded.
+#[test]
+fn writing_and_locking_statements_are_refused() {
+    let reg = registry();
+    for (text, what) in [
+        (
+            "SELECT users.id INTO backup FROM users WHERE users.addresses.any()",
+            "SELECT ... INTO",
+        ),
+        (
+            "WITH gone AS (DELETE FROM addresses RETURNING user_id) SELECT 1 FROM users WHERE users.addresses.any()",
+            "data-modifying",
+        ),
+        (
+            "SELECT users.id FROM users WHERE users.addresses.any() FOR UPDATE",
+            "FOR UPDATE",
+        ),
+    ] {
+        let e = expand_sql(&reg, text, Dialect::Postgres).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("only a SELECT that reads can be expanded")
+                && e.to_string().contains(what),
+            "{text}: {e}"
+        );
+    }
+}
