@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use annotation::Annotations;
 pub use parse::parse_condition;
-pub use value::Value;
+pub use value::{Decimal, Value};
 pub(crate) use visit::SqlAlchemyBinary;
 
 use crate::schema::{ColumnRef, Table};

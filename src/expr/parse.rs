@@ -393,18 +393,17 @@ impl<'a> Converter<'a> {
         let sign = if negative { "-" } else { "" };
         let at = position(v.span);
         Ok(match &v.value {
+            // Integers that fit stay integers; any other number keeps its
+            // text exactly (a float would round 12345678901234567.89).
             sql::Value::Number(n, _) => match format!("{sign}{n}").parse::<i64>() {
                 Ok(i) => Value::Int(i),
-                Err(_) => {
-                    let x = format!("{sign}{n}")
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite())
-                        .ok_or_else(|| {
-                            parse_error(self.text, format!("number {sign}{n} is out of range"), at)
-                        })?;
-                    Value::Float(x)
-                }
+                Err(_) => Value::decimal(format!("{sign}{n}")).map_err(|_| {
+                    parse_error(
+                        self.text,
+                        format!("{sign}{n} is not a number sqlrel reads"),
+                        at,
+                    )
+                })?,
             },
             other if negative => {
                 return Err(parse_error(

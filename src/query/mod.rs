@@ -15,9 +15,17 @@
 //! |---|---|---|---|
 //! | identifiers | `"users"` | `` `users` `` | `"users"` |
 //! | placeholders ([`build`](Select::build)) | `$1`, `$2`, ... | `?` | `?` |
-//! | the text `O'Brien` ([`to_string`](Select::to_string)) | `E'O\'Brien'` | `'O\'Brien'` | `'O''Brien'` |
+//! | the text `O'Brien` ([`to_string`](Select::to_string)) | `E'O\'Brien'` | `'O''Brien'` | `'O''Brien'` |
+//! | the text `a\b` | `E'a\\b'` | `_utf8mb4 X'615C62'` | `'a\b'` |
+//! | the decimal `12.50` | `CAST('12.50' AS NUMERIC)` | `CAST('12.50' AS DECIMAL(4, 2))` | `CAST('12.50' AS NUMERIC)` |
+//!
+//! Inlined literals mean the same value under every server setting (MySQL's
+//! `NO_BACKSLASH_ESCAPES`, PostgreSQL's `standard_conforming_strings`); a
+//! string holding NUL cannot be inlined (bind it). Bind values
+//! ([`build`](Select::build)) to run queries.
 //! | `a \|\| b` | `a \|\| b` | `CONCAT(a, b)` | `a \|\| b` |
 
+mod literal;
 mod render;
 mod select;
 
@@ -41,8 +49,9 @@ pub(crate) fn predicate_sql(
     mut placeholders: Option<&mut Placeholders>,
 ) -> Result<String> {
     let mut renderer = Renderer::for_expr(expr, Some(dialect)).sealed();
-    if let Some(p) = placeholders.as_deref_mut() {
-        renderer = renderer.with_placeholders(std::mem::take(p));
+    match placeholders.as_deref_mut() {
+        Some(p) => renderer = renderer.with_placeholders(std::mem::take(p)),
+        None => renderer = renderer.inline(),
     }
     let rendered = renderer.expr(expr);
     if let (Some(p), Some(back)) = (placeholders, renderer.take_placeholders()) {
@@ -184,9 +193,15 @@ impl Select {
 
     /// [`to_sea_query_for`](Self::to_sea_query_for) into `stmt`, for a
     /// statement sqlrel renders itself (see `Renderer::sealed`).
-    fn sealed_statement(&self, dialect: Dialect, stmt: &mut SelectStatement) -> Result<()> {
-        Renderer::for_select(self, Some(dialect))
-            .sealed()
+    fn sealed_statement(
+        &self,
+        dialect: Dialect,
+        inline: bool,
+        stmt: &mut SelectStatement,
+    ) -> Result<()> {
+        let renderer = Renderer::for_select(self, Some(dialect)).sealed();
+        let mut renderer = if inline { renderer.inline() } else { renderer };
+        renderer
             .select_into(self, stmt)
             .map_err(|e| in_dialect(e, dialect))
     }
@@ -248,7 +263,7 @@ impl Select {
     /// - an empty alias or label, or one containing NUL.
     pub fn build(&self, dialect: Dialect) -> Result<(String, Values)> {
         let mut stmt = SelectStatement::new();
-        self.sealed_statement(dialect, &mut stmt)?;
+        self.sealed_statement(dialect, false, &mut stmt)?;
         Ok(match dialect {
             Dialect::Postgres => stmt.build(PostgresQueryBuilder),
             Dialect::MySql => stmt.build(MysqlQueryBuilder),
@@ -256,9 +271,9 @@ impl Select {
         })
     }
 
-    /// SQL with values inlined as literals, escaped by the dialect's rules
-    /// (for logs, snapshots and tools; bind values with [`build`](Self::build)
-    /// when running queries).
+    /// SQL with values inlined as literals that mean the same value under
+    /// every server setting (for logs, snapshots and tools; bind values with
+    /// [`build`](Self::build) when running queries).
     ///
     /// ```
     /// # use sqlrel::query::{Dialect, Select};
@@ -281,7 +296,7 @@ impl Select {
     /// );
     /// assert_eq!(
     ///     query.to_string(Dialect::MySql)?,
-    ///     r#"SELECT `users`.`id` FROM `users` WHERE `users`.`name` = 'O\'Brien'"#
+    ///     r#"SELECT `users`.`id` FROM `users` WHERE `users`.`name` = 'O''Brien'"#
     /// );
     /// assert_eq!(
     ///     query.to_string(Dialect::Sqlite)?,
@@ -300,7 +315,7 @@ impl Select {
     /// - an empty alias or label, or one containing NUL.
     pub fn to_string(&self, dialect: Dialect) -> Result<String> {
         let mut stmt = SelectStatement::new();
-        self.sealed_statement(dialect, &mut stmt)?;
+        self.sealed_statement(dialect, true, &mut stmt)?;
         Ok(match dialect {
             Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
             Dialect::MySql => stmt.to_string(MysqlQueryBuilder),

@@ -10,11 +10,12 @@ use sea_query::{
 };
 
 use super::Dialect;
+use super::literal::literal;
 use super::select::{JoinKind, Order, Select};
 use crate::error::{Error, Result};
 use crate::expr::{
-    AliasNamer, AnonymousId, BinaryOp, BindKey, CastType, ColumnExpr, Expr, FromItem, Projection,
-    Subquery, TableAlias, Value, is_plain_type_name,
+    AliasNamer, AnonymousId, BinaryOp, BindKey, CastType, ColumnExpr, Decimal, Expr, FromItem,
+    Projection, Subquery, TableAlias, Value, is_plain_type_name,
 };
 use crate::schema::Table;
 
@@ -32,6 +33,9 @@ pub(crate) struct Renderer<'a> {
     /// so their WHERE clauses can be written as one-item chains (see
     /// [`set_where`](Self::set_where)).
     sealed: bool,
+    /// Values are written as literals into the text (`to_string()`), by
+    /// sqlrel's own literal writer, rather than handed to sea-query.
+    inline: bool,
 }
 
 /// Values written as placeholders into custom SQL text (for statements
@@ -80,6 +84,12 @@ impl<'a> Renderer<'a> {
             dialect,
             ..Default::default()
         }
+    }
+
+    /// Writes values as literals (see the `inline` field).
+    pub(crate) fn inline(mut self) -> Self {
+        self.inline = true;
+        self
     }
 
     /// Renders statements that only sqlrel turns into text (see the
@@ -167,8 +177,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn value(&mut self, v: &Value) -> sq::Expr {
+        if let Value::Decimal(d) = v {
+            return self.decimal(d);
+        }
         match &mut self.placeholders {
-            None => sq::Expr::Value(value(v)),
             Some(p) => {
                 p.values.push(v.clone());
                 let mark = if p.numbered {
@@ -180,7 +192,50 @@ impl<'a> Renderer<'a> {
                 // parenthesized.
                 sq::Expr::Keyword(Keyword::Custom(DynIden::from(mark)))
             }
+            None => match (self.inline, self.dialect) {
+                // sqlrel writes its own literals (see `literal.rs`):
+                // sea-query's MySQL escapes change meaning under
+                // NO_BACKSLASH_ESCAPES.
+                (true, Some(dialect)) => match literal(v, dialect) {
+                    Ok(text) => sq::Expr::Keyword(Keyword::Custom(DynIden::from(text))),
+                    Err(e) => self.fail(e),
+                },
+                _ => sq::Expr::Value(value(v)),
+            },
         }
+    }
+
+    /// An exact decimal, as text the server casts: the same value inlined
+    /// or bound, never rounded through a float.
+    fn decimal(&mut self, d: &Decimal) -> sq::Expr {
+        let to = match self.dialect {
+            Some(Dialect::MySql) => {
+                let (precision, scale) = d.precision_and_scale();
+                if precision > 65 || scale > 30 {
+                    return self.fail(Error::Render {
+                        dialect: Dialect::MySql.to_string(),
+                        message: format!(
+                            "{} has more digits than MySQL's DECIMAL holds (65, 30 after the \
+                             point)",
+                            d.as_str()
+                        ),
+                    });
+                }
+                CastType::Numeric {
+                    precision: Some(precision),
+                    scale: Some(scale),
+                }
+            }
+            _ => CastType::Numeric {
+                precision: None,
+                scale: None,
+            },
+        };
+        let cast = Expr::Cast {
+            expr: Box::new(Expr::Value(Value::Text(d.as_str().to_owned()))),
+            to,
+        };
+        self.expr(&cast)
     }
 
     /// Records the first error; conversion goes on with a placeholder and
@@ -621,6 +676,8 @@ fn value(v: &Value) -> sq::Value {
         Value::Float(x) => sq::Value::Double(Some(*x)),
         Value::Text(s) => sq::Value::String(Some(s.clone())),
         Value::Bytes(b) => sq::Value::Bytes(Some(b.clone())),
+        // Rendered as a cast of its text (`Renderer::decimal`).
+        Value::Decimal(d) => sq::Value::String(Some(d.as_str().to_owned())),
     }
 }
 

@@ -956,8 +956,13 @@ fn parse_literals() {
     assert_eq!(rhs("42"), Expr::val(42));
     assert_eq!(rhs("-42"), Expr::val(-42));
     assert_eq!(rhs("- - 5"), Expr::val(5));
-    assert_eq!(rhs("1.5"), Expr::val(1.5));
-    assert_eq!(rhs("-0.25"), Expr::val(-0.25));
+    // Numbers that are not integers keep their text exactly.
+    assert_eq!(rhs("1.5"), Expr::val(Value::decimal("1.5").unwrap()));
+    assert_eq!(rhs("-0.25"), Expr::val(Value::decimal("-0.25").unwrap()));
+    assert_eq!(
+        rhs("12345678901234567.89"),
+        Expr::val(Value::decimal("12345678901234567.89").unwrap())
+    );
     assert_eq!(rhs("9223372036854775807"), Expr::val(i64::MAX));
     assert_eq!(rhs("'it''s'"), Expr::val("it's"));
     assert_eq!(rhs("'ユーザー'"), Expr::val("ユーザー"));
@@ -982,13 +987,21 @@ fn parse_i64_min_literal_stays_an_integer() {
 }
 
 #[test]
-fn parse_rejects_non_finite_float_literal() {
+fn numbers_beyond_a_float_stay_exact_and_mysql_refuses_what_decimal_cannot_hold() {
     let s = schema();
-    let e = parse_condition("users.id = 1e400", &s);
-    assert_eq!(
-        e.as_ref().map_err(sqlrel::Error::kind).err(),
-        Some(ErrorKind::Parse),
-        "{e:?}"
+    let e = parse_condition("users.id = 1e400", &s).unwrap();
+    let select = sqlrel::query::Select::from(s.table("users").unwrap()).filter(e);
+    let sql = select.to_string(sqlrel::query::Dialect::Postgres).unwrap();
+    assert!(
+        sql.ends_with(r#""users"."id" = CAST('1e400' AS NUMERIC)"#),
+        "{sql}"
+    );
+    let err = select.to_string(sqlrel::query::Dialect::MySql).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Render, "{err}");
+    assert!(
+        err.to_string()
+            .contains("more digits than MySQL's DECIMAL holds"),
+        "{err}"
     );
 }
 

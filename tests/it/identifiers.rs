@@ -534,7 +534,7 @@ fn exact_quoting_per_dialect() {
     );
     assert_eq!(
         q.to_string(Dialect::MySql).unwrap(),
-        r#"SELECT `order`.`sel'ect` FROM `order` WHERE EXISTS(SELECT 1 FROM `user` WHERE `user`.`id` = `order`.`user id` AND `user`.`Na"me` = 'O\'Brien \\ \"x\"')"#
+        r#"SELECT `order`.`sel'ect` FROM `order` WHERE EXISTS(SELECT 1 FROM `user` WHERE `user`.`id` = `order`.`user id` AND `user`.`Na"me` = _utf8mb4 X'4F27427269656E205C20227822')"#
     );
     assert_eq!(
         q.to_string(Dialect::Sqlite).unwrap(),

@@ -16,6 +16,7 @@ mod comparators;
 mod conformance;
 mod ddl_dialects;
 mod expr;
+mod hostile_values;
 mod identifiers;
 mod joins;
 mod lazy_clause;

@@ -36,6 +36,8 @@ pub(crate) fn value_json(v: &Value) -> Json {
         Value::Float(x) => json!(x),
         Value::Text(s) => json!(s),
         Value::Bytes(b) => json!(b),
+        // Exact: a JSON number would go through a float.
+        Value::Decimal(d) => json!(d.as_str()),
         // A kind of value added later: its SQL literal text.
         other => json!(other.to_string()),
     }

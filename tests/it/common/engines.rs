@@ -458,6 +458,7 @@ pub fn value(v: &sqlrel::expr::Value) -> SqValue {
         V::Float(x) => SqValue::Double(Some(*x)),
         V::Text(s) => SqValue::String(Some(s.clone())),
         V::Bytes(b) => SqValue::Bytes(Some(b.clone())),
+        V::Decimal(d) => SqValue::String(Some(d.as_str().to_owned())),
         other => panic!("no engine binding for {other:?}"),
     }
 }
