@@ -518,7 +518,11 @@ impl Error {
         let text = match error {
             sqlparser::parser::ParserError::TokenizerError(m)
             | sqlparser::parser::ParserError::ParserError(m) => m.clone(),
-            other => other.to_string(),
+            sqlparser::parser::ParserError::RecursionLimitExceeded => {
+                "the expression nests too deep: parentheses, subqueries and function calls \
+                 nest at most about 45 levels; flatten the expression"
+                    .to_owned()
+            }
         };
         let (message, position) = split_position(&text);
         Error::Parse {

@@ -8,6 +8,7 @@
 pub mod dialect;
 pub mod direction;
 pub mod error;
+pub mod nesting;
 // 1. The catalog: tables, columns, keys; from DDL or a builder ...
 pub mod schema;
 // ... and read from a live database.

@@ -411,7 +411,11 @@ impl<'r> Comparator<'r> {
         if !self.rel.uselist() {
             return Err(self.misuse("'any()' not implemented for scalar attributes. Use has()."));
         }
-        Ok(self.criterion_exists(criterion.into()))
+        let criterion = criterion.into();
+        if let Some(c) = &criterion {
+            c.check_depth("build the relationship predicate")?;
+        }
+        Ok(self.criterion_exists(criterion))
     }
 
     /// Scalars: parents whose related row exists and matches `criterion`
@@ -462,7 +466,11 @@ impl<'r> Comparator<'r> {
         if self.rel.uselist() {
             return Err(self.misuse("'has()' not implemented for collections. Use any()."));
         }
-        Ok(self.criterion_exists(criterion.into()))
+        let criterion = criterion.into();
+        if let Some(c) = &criterion {
+            c.check_depth("build the relationship predicate")?;
+        }
+        Ok(self.criterion_exists(criterion))
     }
 
     /// Collections: parents related to `row`. For one-to-many the row gives

@@ -330,6 +330,14 @@ impl<W: Write> Writer<'_, W> {
 
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The writer recurses; Display cannot fail, so say it instead.
+        if self.nests_deeper_than(crate::nesting::MAX_DEPTH) {
+            return write!(
+                f,
+                "<an expression nested more than {} levels deep>",
+                crate::nesting::MAX_DEPTH
+            );
+        }
         let mut names = AliasNamer::default();
         Writer {
             out: f,

@@ -23,6 +23,7 @@
 //! ```
 
 mod annotation;
+mod depth;
 mod display;
 pub(crate) mod parse;
 mod scope;

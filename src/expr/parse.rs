@@ -8,10 +8,11 @@
 use sqlparser::ast::{self as sql, BinaryOperator, Spanned, UnaryOperator};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Span, Token};
+use sqlparser::tokenizer::{Span, Token, Tokenizer};
 
 use super::{Annotations, BinaryOp, CastType, Expr, FromItem, Value, is_plain_type_name};
 use crate::error::{Error, Position, Result};
+use crate::nesting::MAX_DEPTH;
 use crate::schema::Schema;
 
 /// Parses a condition written in SQL against `schema`.
@@ -75,9 +76,11 @@ pub(crate) trait CallHook {
 fn parse_sql_expr(text: &str) -> Result<sql::Expr> {
     let dialect = GenericDialect {};
     let what = || format!("condition {text:?}");
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(text)
-        .map_err(|e| Error::from_sql_parser(what(), &e))?;
+    let tokens = Tokenizer::new(&dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| Error::from_sql_parser(what(), &e.into()))?;
+    crate::nesting::check_chains(&tokens, &what(), crate::nesting::Count::LogicApart)?;
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
     let expr = parser
         .parse_expr()
         .map_err(|e| Error::from_sql_parser(what(), &e))?;
@@ -94,10 +97,14 @@ fn parse_sql_expr(text: &str) -> Result<sql::Expr> {
 
 fn parse_error(text: &str, message: impl Into<String>, position: Option<Position>) -> Error {
     Error::Parse {
-        what: format!("condition {text:?}"),
+        what: condition_what(text),
         message: message.into(),
         position,
     }
+}
+
+fn condition_what(text: &str) -> String {
+    format!("condition {text:?}")
 }
 
 /// Where a node starts, when sqlparser recorded it.
@@ -108,17 +115,12 @@ fn position(span: Span) -> Option<Position> {
     })
 }
 
-/// How deeply a parsed condition may nest. Chains of one operator
-/// (`a AND b AND ...`) are flattened and do not count, but each level of
-/// a left-deep arithmetic chain does; the limit keeps every later
-/// traversal of the expression far from the stack's end.
-pub const MAX_DEPTH: usize = 128;
-
 /// Reads sqlparser expressions into [`Expr`]s against a schema, with table
 /// aliases in scope and an optional [`CallHook`].
 pub(crate) struct Converter<'a> {
     schema: &'a Schema,
-    text: &'a str,
+    /// What errors say is being parsed (`condition "..."`, `SQL text`).
+    what: String,
     depth: std::cell::Cell<usize>,
     aliases: &'a [(String, FromItem)],
     hook: Option<&'a dyn CallHook>,
@@ -145,10 +147,25 @@ impl<'a> Converter<'a> {
     pub(crate) fn new(schema: &'a Schema, text: &'a str) -> Self {
         Converter {
             schema,
-            text,
+            what: condition_what(text),
             depth: std::cell::Cell::new(0),
             aliases: &[],
             hook: None,
+        }
+    }
+
+    /// Errors say `what` is being parsed (e.g. `SQL text`).
+    pub(crate) fn reading(mut self, what: impl Into<String>) -> Self {
+        self.what = what.into();
+        self
+    }
+
+    /// A parse error at `position`.
+    fn error(&self, message: impl Into<String>, position: Option<Position>) -> Error {
+        Error::Parse {
+            what: self.what.clone(),
+            message: message.into(),
+            position,
         }
     }
 
@@ -167,7 +184,7 @@ impl<'a> Converter<'a> {
 
     /// A parse error about `node`, at its place in the text.
     pub(crate) fn error_at(&self, node: &impl Spanned, message: impl Into<String>) -> Error {
-        parse_error(self.text, message, position(node.span()))
+        self.error(message, position(node.span()))
     }
 
     /// A literal (`5`, `-1.5`, `'x'`, `TRUE`, `NULL`), for named arguments.
@@ -187,17 +204,15 @@ impl<'a> Converter<'a> {
     }
 
     fn unsupported(&self, node: &impl Spanned, what: impl std::fmt::Display) -> Error {
-        parse_error(
-            self.text,
+        self.error(
             format!("unsupported expression: {what}"),
             position(node.span()),
         )
     }
 
     fn too_deep(&self) -> Error {
-        parse_error(
-            self.text,
-            format!("the condition nests more than {MAX_DEPTH} levels deep"),
+        self.error(
+            format!("the expression nests more than {MAX_DEPTH} levels deep"),
             None,
         )
     }
@@ -217,8 +232,7 @@ impl<'a> Converter<'a> {
         Ok(match e {
             sql::Expr::CompoundIdentifier(parts) => self.column(parts)?,
             sql::Expr::Identifier(ident) => {
-                return Err(parse_error(
-                    self.text,
+                return Err(self.error(
                     format!("column '{}' must be qualified as table.column", ident.value),
                     position(ident.span),
                 ));
@@ -377,8 +391,7 @@ impl<'a> Converter<'a> {
         };
         match (marker, <[Expr; 1]>::try_from(args)) {
             (Some(annotation), Ok([inner])) => Ok(inner.annotate(annotation)),
-            (Some(_), Err(_)) => Err(parse_error(
-                self.text,
+            (Some(_), Err(_)) => Err(self.error(
                 format!("{name}() takes exactly one expression"),
                 position(f.span()),
             )),
@@ -398,29 +411,17 @@ impl<'a> Converter<'a> {
             sql::Value::Number(n, _) => match format!("{sign}{n}").parse::<i64>() {
                 Ok(i) => Value::Int(i),
                 Err(_) => Value::decimal(format!("{sign}{n}")).map_err(|_| {
-                    parse_error(
-                        self.text,
-                        format!("{sign}{n} is not a number sqlrel reads"),
-                        at,
-                    )
+                    self.error(format!("{sign}{n} is not a number sqlrel reads"), at)
                 })?,
             },
             other if negative => {
-                return Err(parse_error(
-                    self.text,
-                    format!("unsupported expression: -{other}"),
-                    at,
-                ));
+                return Err(self.error(format!("unsupported expression: -{other}"), at));
             }
             sql::Value::SingleQuotedString(s) => Value::Text(s.clone()),
             sql::Value::Boolean(b) => Value::Bool(*b),
             sql::Value::Null => Value::Null,
             other => {
-                return Err(parse_error(
-                    self.text,
-                    format!("unsupported expression: {other}"),
-                    at,
-                ));
+                return Err(self.error(format!("unsupported expression: {other}"), at));
             }
         })
     }
@@ -437,11 +438,11 @@ impl<'a> Converter<'a> {
                 .join(".")
         };
         let Some((column, table_parts)) = parts.split_last() else {
-            return Err(parse_error(self.text, "empty column name", at));
+            return Err(self.error("empty column name", at));
         };
         let in_text = |e: Error| {
             let place = at.map(|p| format!(" at {p}")).unwrap_or_default();
-            e.context(format!("in condition {:?}{place}", self.text))
+            e.context(format!("in {}{place}", self.what))
         };
         if let [alias] = table_parts
             && let Some((_, item)) = self.aliases.iter().find(|(name, _)| *name == alias.value)
@@ -449,8 +450,7 @@ impl<'a> Converter<'a> {
             return item.col(&column.value).map_err(in_text);
         }
         if table_parts.is_empty() || table_parts.len() > 2 {
-            return Err(parse_error(
-                self.text,
+            return Err(self.error(
                 format!("'{}' is not a table.column reference", written()),
                 at,
             ));

@@ -48,6 +48,7 @@ pub(crate) fn predicate_sql(
     dialect: Dialect,
     mut placeholders: Option<&mut Placeholders>,
 ) -> Result<String> {
+    expr.check_depth("render the expression")?;
     let mut renderer = Renderer::for_expr(expr, Some(dialect)).sealed();
     match placeholders.as_deref_mut() {
         Some(p) => renderer = renderer.with_placeholders(std::mem::take(p)),
@@ -370,6 +371,7 @@ impl Expr {
     /// a value, a function name that is not a plain identifier, or an empty
     /// alias or one containing NUL.
     pub fn to_sea_query(&self) -> Result<sea_query::Expr> {
+        self.check_depth("render the expression")?;
         let mut renderer = Renderer::for_expr(self, None);
         let expr = renderer.expr(self);
         renderer.finish(expr)
@@ -417,6 +419,7 @@ impl Expr {
     /// parameter without a value, a function name that is not a plain
     /// identifier, or an empty alias or one containing NUL.
     pub fn to_sea_query_for(&self, dialect: Dialect) -> Result<sea_query::Expr> {
+        self.check_depth("render the expression")?;
         let mut renderer = Renderer::for_expr(self, Some(dialect));
         let expr = renderer.expr(self);
         renderer.finish(expr).map_err(|e| in_dialect(e, dialect))

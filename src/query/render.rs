@@ -508,6 +508,7 @@ impl<'a> Renderer<'a> {
     /// Writes `s` into the empty statement `stmt` (in place: a statement is
     /// a large value to move).
     pub(crate) fn select_into(&mut self, s: &Select, stmt: &mut SelectStatement) -> Result<()> {
+        s.check_depth()?;
         s.check_scope()?;
         // Name the FROM and JOIN aliases first, so numbering follows FROM
         // order as in SQLAlchemy.

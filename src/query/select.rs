@@ -825,18 +825,29 @@ impl Select {
         self.from.iter().chain(self.joins.iter().map(|j| &j.item))
     }
 
-    /// Checks that every column of the statement reads a FROM item in
-    /// scope: one of the statement's own, or one of an enclosing subquery.
-    pub(crate) fn check_scope(&self) -> Result<()> {
-        let items: SmallVec<[&FromItem; 4]> = self.items().collect();
-        let exprs = self
-            .columns
+    /// Checks that no expression of the statement nests deeper than the
+    /// renderer may recurse (see [`crate::nesting`]).
+    pub(crate) fn check_depth(&self) -> Result<()> {
+        self.exprs()
+            .try_for_each(|e| e.check_depth("render the statement"))
+    }
+
+    /// Every expression of the statement: columns, join conditions,
+    /// filter, ordering.
+    fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.columns
             .iter()
             .map(|(e, _)| e)
             .chain(self.joins.iter().map(|j| &j.on))
             .chain(self.filter.iter())
-            .chain(self.order_by.iter().map(|(e, _)| e));
-        for e in exprs {
+            .chain(self.order_by.iter().map(|(e, _)| e))
+    }
+
+    /// Checks that every column of the statement reads a FROM item in
+    /// scope: one of the statement's own, or one of an enclosing subquery.
+    pub(crate) fn check_scope(&self) -> Result<()> {
+        let items: SmallVec<[&FromItem; 4]> = self.items().collect();
+        for e in self.exprs() {
             if let Some(out) = e.out_of_scope(&items) {
                 let hint = (!out.other_schema).then(|| {
                     "add its table to the statement, or reach it with a relationship \

@@ -258,6 +258,7 @@ fn condition(schema: &Schema, condition: Option<&Condition>) -> Result<Option<Ex
         None => None,
         Some(Condition::Text(text)) => Some(parse_condition(text, schema)?),
         Some(Condition::Expr(expr)) => {
+            expr.check_depth("configure the relationship")?;
             check_own_columns(schema, expr)?;
             Some(expr.clone())
         }

@@ -55,7 +55,7 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{self as sql, Spanned, Statement};
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Location, Tokenizer};
+use sqlparser::tokenizer::{Location, TokenWithSpan, Tokenizer};
 
 use crate::error::{Error, Position, Result};
 use crate::expr::Value;
@@ -221,7 +221,11 @@ fn expand_text<'r>(
     mut placeholders: Option<&mut Placeholders>,
 ) -> Result<(String, Vec<&'r Relationship>)> {
     let parser_dialect = dialect.parser_dialect();
-    let statement = single_query(text, &*parser_dialect)?;
+    let tokens = Tokenizer::new(&*parser_dialect, text)
+        .tokenize_with_location()
+        .map_err(|e| parse_error(e.to_string(), None))?;
+    crate::nesting::check_chains(&tokens, "SQL text", crate::nesting::Count::All)?;
+    let statement = single_query(tokens.clone(), &*parser_dialect)?;
     check::check_read_only(&statement)?;
     let scopes = scope::scopes(registry, &statement);
     if placeholders.is_some() && has_placeholders(&statement) {
@@ -230,9 +234,6 @@ fn expand_text<'r>(
             None,
         ));
     }
-    let tokens = Tokenizer::new(&*parser_dialect, text)
-        .tokenize_with_location()
-        .map_err(|e| parse_error(e.to_string(), None))?;
     let index = TokenIndex::new(text, &tokens);
     let calls = find_calls(&statement, registry, &scopes, &index)?;
     check::check_no_stray_calls(registry, &tokens, &scopes, &calls.starts)?;
@@ -250,6 +251,7 @@ fn expand_text<'r>(
         let items = scope.items();
         *hook.scope.borrow_mut() = scope;
         let converter = Converter::new(registry.schema(), text)
+            .reading("SQL text")
             .with_aliases(&tables)
             .with_hook(&hook);
         let predicate = hook
@@ -271,9 +273,14 @@ fn expand_text<'r>(
 /// way the server will read it (MySQL's backslash escapes, PostgreSQL's
 /// standard strings), so a literal inside a call means what it means around
 /// it.
-fn single_query(text: &str, dialect: &dyn sqlparser::dialect::Dialect) -> Result<Statement> {
-    let mut statements =
-        Parser::parse_sql(dialect, text).map_err(|e| Error::from_sql_parser("SQL text", &e))?;
+fn single_query(
+    tokens: Vec<TokenWithSpan>,
+    dialect: &dyn sqlparser::dialect::Dialect,
+) -> Result<Statement> {
+    let mut statements = Parser::new(dialect)
+        .with_tokens_with_locations(tokens)
+        .parse_statements()
+        .map_err(|e| Error::from_sql_parser("SQL text", &e))?;
     match (statements.pop(), statements.is_empty()) {
         (Some(statement @ Statement::Query(_)), true) => Ok(statement),
         (Some(_), true) => Err(parse_error("only a SELECT statement can be expanded", None)),

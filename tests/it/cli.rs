@@ -554,6 +554,32 @@ fn unexpandable_calls_and_out_of_scope_columns_are_errors() {
     }
 }
 
+/// Text nested past the limits is refused with status 2 and the position,
+/// never a crash (a stack overflow aborts the process with a signal).
+#[test]
+fn deeply_nested_text_is_an_error_not_a_crash() {
+    let chain = vec!["1"; 20_000].join(" + ");
+    let parens = format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000));
+    for (query, expected) in [
+        (
+            format!(
+                "SELECT 1 FROM customers WHERE customers.orders_collection.any(orders.id = {chain})"
+            ),
+            "the expression nests too deep: more than 250 operators in one chain",
+        ),
+        (
+            format!("SELECT {parens} FROM customers"),
+            "cannot parse SQL text: the expression nests too deep: parentheses, subqueries and \
+             function calls nest at most about 45 levels; flatten the expression",
+        ),
+    ] {
+        let out = sqlrel(&["sql", "--schema", &shop(), "--automap", &query]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+    }
+}
+
 /// SQLAlchemy's configure-time warnings show in `inspect` (text and JSON)
 /// and, for the relationships a text uses, on `sqlrel sql`'s stderr.
 #[test]

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::common::on_small_stack;
 use sqlrel::ErrorKind;
 use sqlrel::expr::{
     Annotations, BinaryOp, BindKey, CastType, ColumnExpr, Expr, FromItem, Projection, Subquery,
@@ -1233,16 +1234,6 @@ fn parse_error_marker_arity() {
         assert_eq!(e.kind(), ErrorKind::Parse, "{text}");
         assert!(e.to_string().contains("exactly one"), "{text}: {e}");
     }
-}
-
-/// Runs `f` on a thread with a 2 MiB stack (the default of test threads).
-fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(f)
-        .expect("thread")
-        .join()
-        .expect("no panic")
 }
 
 #[test]

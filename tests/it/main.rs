@@ -20,6 +20,7 @@ mod hostile_values;
 mod identifiers;
 mod joins;
 mod lazy_clause;
+mod nesting;
 mod proptest_no_panic;
 #[cfg(all(feature = "sqlite", feature = "postgres"))]
 mod reflect;
