@@ -193,7 +193,7 @@ pub struct Table {
 /// (is this name a column? does `table.column` find this column?) read a
 /// few bits of the table instead of its columns' names. On a large schema
 /// the tables a relationship touches are scattered over the heap, and
-/// following each to its names was a cache miss or two per relationship
+/// following each to its names costs a cache miss or two per relationship
 /// (`cargo bench --bench scale`, 10,000 tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct NameLookup {
