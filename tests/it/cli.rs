@@ -252,6 +252,252 @@ fn inspect_dot_is_accepted_by_graphviz() {
     }
 }
 
+/// Names Mermaid and DOT would misread: keywords of Mermaid's lexer, names
+/// that differ only in punctuation, quotes, entity codes, markup, a
+/// `direction` statement, a newline and a control character.
+const HOSTILE_DDL: &str =
+    "CREATE TABLE \"many\" (id INTEGER PRIMARY KEY, \"pk\" INTEGER, \"end\" TEXT);
+CREATE TABLE \"a-b\" (id INTEGER PRIMARY KEY, many_id INTEGER REFERENCES \"many\"(id));
+CREATE TABLE \"a_b\" (id INTEGER PRIMARY KEY, many_id INTEGER REFERENCES \"many\"(id),
+    \"we\"\"ird #quot; %% <b>&amp;\" NUMERIC(10, 2));
+CREATE TABLE \"direction lr\" (id INTEGER PRIMARY KEY, \"x`y\" INTEGER REFERENCES \"a_b\"(id));
+CREATE TABLE \"new
+line\x01\" (id INTEGER PRIMARY KEY, \"back\\slash\" INTEGER REFERENCES \"a-b\"(id));";
+
+/// Mermaid's entity codes (`#34;`) decoded, as Mermaid does when drawing.
+fn mermaid_decode(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('#') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let end = tail.find(';').expect("an entity code ends with ;");
+        let code: u32 = tail[..end].parse().expect("a decimal entity code");
+        out.push(char::from_u32(code).expect("a character"));
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_mermaid_word(word: &str) -> bool {
+    let keywords = [
+        "erdiagram",
+        "style",
+        "classdef",
+        "class",
+        "subgraph",
+        "end",
+        "one",
+        "only",
+        "many",
+        "zero",
+        "optionally",
+        "to",
+        "u",
+        "title",
+        "acctitle",
+        "accdescr",
+        "direction",
+        "pk",
+        "fk",
+        "uk",
+    ];
+    word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !keywords.contains(&word.to_ascii_lowercase().as_str())
+}
+
+/// A quoted Mermaid string (`"..."`) the lexer reads as one token, decoded.
+fn mermaid_quoted(text: &str) -> String {
+    let inner = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("not quoted: {text:?}"));
+    assert!(
+        !inner.is_empty() && !inner.contains(['"', '%', '\\', '\r', '\n', '\x0b', '\x08']),
+        "{text:?}"
+    );
+    mermaid_decode(inner)
+}
+
+/// An attribute's type or name: a word, or backquoted; decoded.
+fn mermaid_attribute(word: &str) -> String {
+    match word.strip_prefix('`').and_then(|w| w.strip_suffix('`')) {
+        Some(inner) => {
+            assert!(!inner.is_empty() && !inner.contains('`'), "{word:?}");
+            mermaid_decode(inner)
+        }
+        None => {
+            assert!(is_mermaid_word(word), "{word:?}");
+            word.to_owned()
+        }
+    }
+}
+
+/// The first word of an attribute line (backquoted words may hold blanks)
+/// and what follows it.
+fn mermaid_word_split(text: &str) -> (&str, Option<&str>) {
+    let end = match text.strip_prefix('`') {
+        Some(rest) => rest.find('`').expect("a closing backquote") + 2,
+        None => text.find(' ').unwrap_or(text.len()),
+    };
+    let rest = text[end..].strip_prefix(' ');
+    (&text[..end], rest)
+}
+
+/// Checks `diagram` line by line against the token rules of Mermaid's
+/// erDiagram lexer, and returns its tables (name, columns) and edges
+/// (parent, target, label), names decoded.
+#[allow(clippy::type_complexity)]
+fn parse_mermaid(diagram: &str) -> (Vec<(String, Vec<String>)>, Vec<(String, String, String)>) {
+    let mut lines = diagram.lines();
+    assert_eq!(lines.next(), Some("erDiagram"));
+    let mut ids = std::collections::HashMap::new();
+    let mut tables = Vec::new();
+    let mut edges = Vec::new();
+    for line in lines {
+        let lower = line.to_ascii_lowercase();
+        for dir in ["tb", "bt", "rl", "lr"] {
+            assert!(!lower.contains(&format!("direction {dir}")), "{line:?}");
+        }
+        if let Some(head) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(" {")) {
+            let (id, name) = match head.split_once('[') {
+                Some((id, label)) => (id, mermaid_quoted(label.strip_suffix(']').expect("]"))),
+                None => (head, head.to_owned()),
+            };
+            assert!(is_mermaid_word(id), "{line:?}");
+            assert!(
+                ids.insert(id.to_owned(), name.clone()).is_none(),
+                "{id} twice"
+            );
+            tables.push((name, Vec::new()));
+        } else if let Some(attribute) = line.strip_prefix("        ") {
+            let (sql_type, rest) = mermaid_word_split(attribute);
+            mermaid_attribute(sql_type);
+            let (name, keys) = mermaid_word_split(rest.expect("a name"));
+            if let Some(keys) = keys {
+                assert!(keys.split(", ").all(|k| k == "PK" || k == "FK"), "{line:?}");
+            }
+            tables
+                .last_mut()
+                .expect("in a table")
+                .1
+                .push(mermaid_attribute(name));
+        } else if line == "    }" {
+        } else {
+            let (ends, label) = line.trim_start().split_once(" : ").expect("an edge");
+            let mut ends = ends.split(' ');
+            let parent = ids[ends.next().expect("parent")].clone();
+            assert!(["||--o{", "||--o|", "}o--||", "}o--o{"].contains(&ends.next().expect("card")));
+            let target = ids[ends.next().expect("target")].clone();
+            edges.push((parent, target, mermaid_quoted(label)));
+        }
+    }
+    (tables, edges)
+}
+
+#[test]
+fn inspect_mermaid_and_dot_escape_hostile_names() {
+    let ddl = temp_file("hostile_names.sql", HOSTILE_DDL);
+    let args = |format| {
+        vec![
+            "inspect",
+            "--schema",
+            ddl.to_str().expect("path"),
+            "--automap",
+            "--format",
+            format,
+        ]
+    };
+    let (tables, edges) = parse_mermaid(&ok(&args("mermaid")));
+    let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["many", "a-b", "a_b", "direction lr", "new\nline\x01"],
+        "every table once, under its own name"
+    );
+    assert_eq!(tables[0].1, ["id", "pk", "end"]);
+    assert_eq!(tables[2].1, ["id", "many_id", "we\"ird #quot; %% <b>&amp;"]);
+    assert_eq!(tables[3].1, ["id", "x`y"]);
+    assert_eq!(tables[4].1, ["id", "back\\slash"]);
+    assert_eq!(edges.len(), 4, "{edges:?}");
+    // Each pair once, from its first key.
+    for edge in [
+        ("a-b", "many", "many / a-b_collection"),
+        ("a_b", "many", "many / a_b_collection"),
+        ("a_b", "direction lr", "direction lr_collection / a_b"),
+        ("a-b", "new\nline\x01", "new\nline\x01_collection / a-b"),
+    ] {
+        let edge = (edge.0.to_owned(), edge.1.to_owned(), edge.2.to_owned());
+        assert!(edges.contains(&edge), "{edge:?} not in {edges:?}");
+    }
+
+    // Graphviz reads the DOT and draws every name as it is.
+    let out = ok(&args("dot"));
+    let mut dot = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("Graphviz's dot (scripts/test.sh installs it)");
+    use std::io::Write;
+    dot.stdin
+        .take()
+        .expect("stdin")
+        .write_all(out.as_bytes())
+        .expect("write DOT");
+    let svg = dot.wait_with_output().expect("dot runs");
+    assert!(
+        svg.status.success(),
+        "{}",
+        String::from_utf8_lossy(&svg.stderr)
+    );
+    let svg = String::from_utf8_lossy(&svg.stdout);
+    for drawn in [
+        "direction lr",
+        "we&quot;ird #quot; %% &lt;b&gt;&amp;amp;",
+        "x`y",
+        "many / a_b_collection",
+    ] {
+        assert!(svg.contains(drawn), "{drawn:?} missing from the drawing");
+    }
+}
+
+/// A name longer than `format!`'s widths (65,535) is laid out like any
+/// other.
+#[test]
+fn inspect_text_lays_out_names_of_any_length() {
+    let long = "t".repeat(70_000);
+    let ddl = temp_file(
+        "long_name.sql",
+        &format!(
+            "CREATE TABLE {long} (id INTEGER PRIMARY KEY);
+             CREATE TABLE b (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES {long}(id));"
+        ),
+    );
+    let out = ok(&[
+        "inspect",
+        "--schema",
+        ddl.to_str().expect("path"),
+        "--automap",
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two relationships");
+    let key = format!("{long}.b_collection");
+    assert!(
+        lines[2].starts_with(&format!("{key}  one_to_many  ")),
+        "{}",
+        &lines[2][..80]
+    );
+    // The direction column starts at the same place on every line.
+    let at = key.len() + 2;
+    assert!(lines.iter().all(|l| l.is_char_boundary(at)));
+    assert_eq!(&lines[0][at..at + 9], "direction");
+    assert_eq!(&lines[1][at..at + 11], "many_to_one");
+}
+
 const QUERY: &str = "SELECT customers.id FROM customers WHERE customers.orders_collection.any(orders.shipping_address.has(addresses.city = 'Berlin')) OR customers.addresses_collection.any(addresses.country = 'PT') ORDER BY customers.id";
 
 fn seeded(db: &mut dyn Engine) {

@@ -2,6 +2,7 @@
 //! contract in docs/inspect-json.md), a Mermaid erDiagram or a Graphviz
 //! digraph.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use serde_json::{Value as Json, json};
@@ -118,18 +119,15 @@ fn text(relationships: &[&Relationship]) -> String {
         })
         .collect();
     let mut out = String::new();
+    // Padded by hand: `format!`'s width is a u16, and a name may be longer.
     let line = |out: &mut String, cells: [&str; 4]| {
-        let _ = writeln!(
-            out,
-            "{:w0$}  {:w1$}  {:w2$}  {}",
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        );
+        for (cell, width) in cells.iter().zip(&widths) {
+            out.push_str(cell);
+            let pad = width.saturating_sub(cell.chars().count()) + 2;
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(cells[3]);
+        out.push('\n');
     };
     line(&mut out, header);
     for r in &rows {
@@ -168,28 +166,115 @@ fn tables(registry: &Registry) -> impl Iterator<Item = &std::sync::Arc<Table>> {
     registry.schema().tables()
 }
 
-/// A name Mermaid accepts as an identifier.
-fn mermaid_id(name: &str) -> String {
-    let mut id: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        id.insert(0, 't');
+/// Words Mermaid's erDiagram lexer reads as keywords whatever their case,
+/// so that a table or column so named must be quoted.
+const MERMAID_KEYWORDS: &[&str] = &[
+    "erdiagram",
+    "style",
+    "classdef",
+    "class",
+    "subgraph",
+    "end",
+    "one",
+    "only",
+    "many",
+    "zero",
+    "optionally",
+    "to",
+    "u",
+    "title",
+    "acctitle",
+    "accdescr",
+    "direction",
+    "pk",
+    "fk",
+    "uk",
+];
+
+/// Whether Mermaid reads `name` as it is, as one word that is no keyword.
+fn is_mermaid_word(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !MERMAID_KEYWORDS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// `text` with the characters a quoted Mermaid name, label or backquoted
+/// attribute cannot hold written as Mermaid's entity codes (`#34;`), which
+/// it decodes when drawing. Blanks are coded too when the text holds
+/// `direction`, which the lexer would otherwise take, anywhere on a line,
+/// for a `direction TB` statement.
+fn mermaid_text(text: &str) -> String {
+    let code_blanks = text.to_ascii_lowercase().contains("direction");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let coded = matches!(c, '"' | '#' | '%' | '\\' | '<' | '>' | '&' | '`')
+            || c.is_control()
+            || (code_blanks && c.is_whitespace());
+        if coded {
+            let _ = write!(out, "#{};", u32::from(c));
+        } else {
+            out.push(c);
+        }
     }
-    id
+    out
+}
+
+/// An attribute's type or name: as it is when Mermaid reads it as one
+/// word, else backquoted.
+fn mermaid_attribute_word(word: &str) -> String {
+    if is_mermaid_word(word) {
+        word.to_owned()
+    } else {
+        format!("`{}`", mermaid_text(word))
+    }
+}
+
+/// The Mermaid identifier of every table, by qualified name: the name when
+/// Mermaid reads it as it is, else a word made of its letters and digits,
+/// numbered when two tables would share it.
+fn mermaid_ids(registry: &Registry) -> HashMap<String, String> {
+    let mut used = HashSet::new();
+    let mut ids = HashMap::new();
+    for table in tables(registry) {
+        let name = table.qualified_name().to_string();
+        let base = if is_mermaid_word(&name) {
+            name.clone()
+        } else {
+            let word: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            format!("t_{word}")
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !used.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}_{n}");
+        }
+        ids.insert(name, id);
+    }
+    ids
 }
 
 fn mermaid(registry: &Registry, relationships: &[&Relationship]) -> String {
+    let ids = mermaid_ids(registry);
+    let id_of = |table: &Table| -> &str {
+        ids.get(&table.qualified_name().to_string())
+            .map_or("t", String::as_str)
+    };
     let mut out = String::from("erDiagram\n");
     for table in tables(registry) {
         let name = table.qualified_name().to_string();
-        let id = mermaid_id(&name);
-        // Names Mermaid cannot take as identifiers get an alias label.
-        if id == name {
+        let id = id_of(table);
+        // Tables whose identifier is not their name are labelled with it.
+        if id == name || name.is_empty() {
             let _ = writeln!(out, "    {id} {{");
         } else {
-            let _ = writeln!(out, "    {id}[\"{}\"] {{", name.replace('"', "'"));
+            let _ = writeln!(out, "    {id}[\"{}\"] {{", mermaid_text(&name));
         }
         for (i, column) in table.columns().iter().enumerate() {
             let keys: Vec<&str> = [
@@ -210,12 +295,12 @@ fn mermaid(registry: &Registry, relationships: &[&Relationship]) -> String {
             let sql_type = if column.sql_type().is_empty() {
                 "any".to_owned()
             } else {
-                mermaid_id(column.sql_type())
+                mermaid_attribute_word(column.sql_type())
             };
             let _ = writeln!(
                 out,
                 "        {sql_type} {}{}",
-                mermaid_id(column.name()),
+                mermaid_attribute_word(column.name()),
                 if keys.is_empty() {
                     String::new()
                 } else {
@@ -239,25 +324,50 @@ fn mermaid(registry: &Registry, relationships: &[&Relationship]) -> String {
         let _ = writeln!(
             out,
             "    {} {cardinality} {} : \"{}\"",
-            mermaid_id(&r.parent().qualified_name().to_string()),
-            mermaid_id(&r.target().qualified_name().to_string()),
-            label.replace('"', "'")
+            id_of(r.parent()),
+            id_of(r.target()),
+            mermaid_text(&label)
         );
     }
     out
 }
 
-/// A double-quoted DOT identifier.
+/// A double-quoted DOT identifier (also an edge's label): backslashes and
+/// quotes escaped, control characters written as an escaped `\u{..}`.
 fn dot_id(name: &str) -> String {
-    format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    for c in name.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => {
+                let _ = write!(out, "\\{}", c.escape_unicode());
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// Text for a DOT HTML-like label.
+/// Text for a DOT HTML-like label: markup characters as entities, control
+/// characters (which XML cannot hold, even as references) as `\u{..}`.
 fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => {
+                let _ = write!(out, "{}", c.escape_unicode());
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn dot(registry: &Registry, relationships: &[&Relationship]) -> String {
