@@ -15,6 +15,7 @@ mod cli;
 mod comparators;
 mod conformance;
 mod ddl_dialects;
+mod ddl_dumps;
 mod expr;
 mod identifiers;
 mod joins;
