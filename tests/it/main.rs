@@ -12,6 +12,8 @@ mod common;
 mod automap;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_dumps;
 mod comparators;
 mod conformance;
 mod ddl_dialects;
