@@ -18,6 +18,8 @@ mod comparators;
 mod conformance;
 mod ddl_dialects;
 mod ddl_dumps;
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+mod dumps;
 mod expr;
 mod identifiers;
 mod joins;
