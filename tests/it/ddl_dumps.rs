@@ -755,3 +755,34 @@ fn a_broken_foreign_key_leaves_other_relationships_alone() {
     keys.sort();
     assert_eq!(keys, ["t1.t3_collection", "t3.t1"]);
 }
+
+/// SQLAlchemy's recordings of relationships that need a broken key
+/// (tests/fixtures/broken_keys): the key the schema keeps aside carries
+/// SQLAlchemy's error, word for word, and configuring the case fails.
+#[test]
+fn a_broken_key_carries_sqlalchemys_error() {
+    let cases = crate::common::case::load_dir("tests/fixtures/broken_keys");
+    assert_eq!(cases.len(), 3);
+    for (path, case, oracle) in &cases {
+        let label = path.display();
+        assert_eq!(
+            oracle["error"]["kind"], "NoReferencedColumnError",
+            "{label}"
+        );
+        let message = oracle["error"]["message"].as_str().expect("message");
+        let schema = case.schema().unwrap_or_else(|e| panic!("{label}: {e}"));
+        let errors: Vec<(sqlrel::Error, String)> = schema
+            .tables()
+            .flat_map(|t| {
+                t.broken_foreign_keys()
+                    .iter()
+                    .map(|b| (b.error(), b.error().to_string()))
+            })
+            .collect();
+        assert_eq!(errors.len(), 1, "{label}");
+        assert_eq!(errors[0].1, message, "{label}");
+        assert_eq!(errors[0].0.kind(), ErrorKind::UnknownColumn, "{label}");
+        assert!(schema.warnings()[0].message().ends_with(message), "{label}");
+        assert!(case.registry().is_err(), "{label}");
+    }
+}
