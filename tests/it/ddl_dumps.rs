@@ -473,11 +473,14 @@ fn a_second_database_is_worth_a_warning() {
 #[test]
 fn statements_sqlrel_does_not_sort_are_parsed_by_sqlparser() {
     // SQL that sqlparser knows is skipped with a warning ...
-    let s = read(
-        "CREATE TABLE a (id int); MERGE INTO a USING a AS b ON a.id = b.id WHEN MATCHED THEN DELETE; SHOW TABLES;",
-        Dialect::Postgres,
+    let s = Schema::from_ddl("CREATE TABLE a (id int); MSCK REPAIR TABLE a;").unwrap();
+    assert_eq!(
+        warnings(&s),
+        [
+            "statement 2 at line 1, column 26 (MSCK REPAIR TABLE a): skipped: sqlrel does not read \
+          this kind of statement"
+        ]
     );
-    assert!(s.warnings().is_empty(), "{:?}", warnings(&s));
     let s = Schema::from_ddl("CREATE TABLE a (id int); GRANT SELECT ON a TO b; CREATE FOO bar;");
     let e = s.unwrap_err();
     // ... and what it does not know is an error with the statement.

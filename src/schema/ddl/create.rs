@@ -163,8 +163,10 @@ pub(super) fn key_columns(cur: &mut Cursor<'_>) -> Result<Option<Vec<String>>> {
                 c.push(name);
             }
         }
-        while !(cur.at_end() || cur.is_punct(",") || cur.is_punct(")")) {
-            let t = *cur.peek().expect("not at the end");
+        while let Some(&t) = cur.peek() {
+            if t.is_punct(",") || t.is_punct(")") {
+                break;
+            }
             if t.is_punct("(") {
                 // MySQL's prefix length `name(10)`; anything else is a call.
                 let length = cur.peek_at(1).is_some_and(|t| t.kind == Kind::Num)
@@ -370,11 +372,10 @@ pub(super) fn column(cur: &mut Cursor<'_>, scope: Scope<'_>, typed: bool) -> Res
     let mut column = Column::new(&name, sql_type);
     let mut constraints = Vec::new();
     let mut constraint_name: Option<String> = None;
-    loop {
-        if at_element_end(cur) {
+    while let Some(&t) = cur.peek() {
+        if t.is_punct(",") || t.is_punct(")") {
             break;
         }
-        let t = *cur.peek().expect("not at the end");
         let word = |k: &str| t.is_kw(k);
         if word("CONSTRAINT") {
             cur.i += 1;
@@ -614,7 +615,7 @@ pub(super) fn create_table(
     let name_at = cur.i;
     let parts = cur.name("a table name")?;
     let (namespace, name) = split_name(&parts, scope.namespace).ok_or_else(|| {
-        let offset = cur.tokens[name_at].offset;
+        let offset = cur.tokens.get(name_at).map_or(0, |t| t.offset);
         cur.error_at(
             offset,
             format!("unsupported table name {}", parts.join(".")),
@@ -774,7 +775,7 @@ fn read_elements(
                 } else {
                     let name = column.column.name.clone();
                     let Some(existing) = def.columns.iter_mut().find(|c| c.name == name) else {
-                        let offset = cur.tokens[at].offset;
+                        let offset = cur.tokens.get(at).map_or(0, |t| t.offset);
                         return Err(cur.error_at(
                             offset,
                             format!("the partitioned table has no column {name}"),

@@ -52,14 +52,15 @@ impl Token<'_> {
                 };
                 if open == '$' {
                     let tag = raw[1..].find('$').map_or(0, |i| i + 2);
-                    return Cow::Borrowed(&raw[tag.min(raw.len())..raw.len().saturating_sub(tag)]);
+                    let inner = raw.get(tag..raw.len().saturating_sub(tag));
+                    return Cow::Borrowed(inner.unwrap_or_default());
                 }
                 // E'..', N'..', X'..', _utf8'..': the quote follows a prefix.
                 let start = raw.find(['\'', '"', '`', '[']).unwrap_or(0);
                 let open = raw[start..].chars().next().unwrap_or(open);
                 let close = if open == '[' { ']' } else { open };
                 let inner = raw
-                    .get(start + 1..raw.len() - close.len_utf8())
+                    .get(start + 1..raw.len().saturating_sub(close.len_utf8()))
                     .unwrap_or_default();
                 if close == ']' {
                     Cow::Borrowed(inner)

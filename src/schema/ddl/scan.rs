@@ -629,9 +629,11 @@ impl<R: Read> Scanner<R> {
                 break;
             }
             if words && is_word_start(b) {
-                let len = avail
-                    .iter()
-                    .position(|&b| !is_word_byte(b))
+                // A word ends where a delimiter such as `$$` (DELIMITER $$)
+                // starts: `END$$` is END and the delimiter.
+                let delimiter = &self.delimiter;
+                let len = (0..avail.len())
+                    .find(|&k| !is_word_byte(avail[k]) || avail[k..].starts_with(delimiter))
                     .unwrap_or(avail.len());
                 let word = String::from_utf8_lossy(&avail[..len.min(32)]).to_ascii_uppercase();
                 self.take(len);
@@ -1012,4 +1014,76 @@ pub(super) fn is_irrelevant(first: &str, flavor: Flavor) -> bool {
             | "DESCRIBE"
             | "DESC"
     ) || (first == "DO" && flavor == Flavor::MySql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statements(text: &str, flavor: Flavor) -> Vec<RawStatement> {
+        let mut scanner = Scanner::new(text.as_bytes(), flavor);
+        let mut out = Vec::new();
+        while let Some(statement) = scanner.next_statement().expect("scans") {
+            out.push(statement);
+        }
+        out
+    }
+
+    #[test]
+    fn data_keeps_only_a_prefix_and_definitions_are_whole() {
+        let mut text = String::from("CREATE TABLE a (id int);\nINSERT INTO a VALUES ");
+        for i in 0..100_000 {
+            text.push_str(&format!("({i}),"));
+        }
+        text.push_str("(0);\nCREATE TABLE b (id int);");
+        let all = statements(&text, Flavor::Generic);
+        assert_eq!(all.len(), 3);
+        assert!(all[0].complete && !all[0].truncated);
+        assert_eq!(all[0].text, "CREATE TABLE a (id int)");
+        assert!(!all[1].complete && all[1].truncated);
+        assert!(all[1].text.len() <= PREFIX, "{}", all[1].text.len());
+        assert_eq!(all[1].head, ["INSERT", "INTO", "A"]);
+        assert_eq!(all[2].text, "CREATE TABLE b (id int)");
+        assert_eq!(all[2].position, Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let all = statements("SELECT 'é';  CREATE TABLE a (x int);", Flavor::Generic);
+        assert_eq!(
+            all[1].position,
+            Position {
+                line: 1,
+                column: 14
+            }
+        );
+        assert_eq!(all[1].number, 2);
+    }
+
+    #[test]
+    fn executable_comments_hold_statements_and_the_sandbox_comment_does_not() {
+        let all = statements(
+            "/*M!999999\\- enable the sandbox mode */ \n/*!40101 SET NAMES utf8mb4 */;\n\
+             /*!50001 CREATE TABLE v (a int) */;",
+            Flavor::MySql,
+        );
+        assert_eq!(all.len(), 2);
+        // The first word decides: SET is skipped.
+        assert_eq!(all[0].head, ["SET"]);
+        assert!(!all[0].complete);
+        assert_eq!(all[1].head[..2], ["CREATE", "TABLE"]);
+        assert!(all[1].complete);
+    }
+
+    #[test]
+    fn delimiter_changes_the_delimiter() {
+        let all = statements(
+            "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;\nCREATE TABLE a (x int);",
+            Flavor::MySql,
+        );
+        let heads: Vec<&str> = all.iter().map(|s| s.head[0].as_str()).collect();
+        assert_eq!(heads, ["DELIMITER", "CREATE", "DELIMITER", "CREATE"]);
+        assert!(all[0].client && all[2].client);
+        assert_eq!(all[3].text, "CREATE TABLE a (x int)");
+    }
 }
