@@ -568,6 +568,11 @@ fn dialects_are_detected_from_markers() {
         ),
         ("CREATE TABLE [a] ([id] INTEGER);\n", Some(Dialect::Sqlite)),
         ("CREATE TABLE `a` (`id` int);\n", Some(Dialect::MySql)),
+        // DELIMITER $$ is MySQL's, although $$ would count for PostgreSQL.
+        (
+            "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END $$\nDELIMITER ;\n",
+            Some(Dialect::MySql),
+        ),
         (
             "CREATE TABLE a (id int DEFAULT 'x'::text, b integer[]);\n",
             Some(Dialect::Postgres),

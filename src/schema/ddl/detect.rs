@@ -19,6 +19,8 @@ const LINE_MARKERS: &[(&str, Dialect)] = &[
     ("/*!40101 set", Dialect::MySql),
     ("/*m!999999", Dialect::MySql),
     ("lock tables `", Dialect::MySql),
+    ("delimiter ", Dialect::MySql),
+    ("source ", Dialect::MySql),
     ("pragma ", Dialect::Sqlite),
     ("begin transaction;", Dialect::Sqlite),
     ("create table sqlite_sequence", Dialect::Sqlite),
@@ -32,8 +34,9 @@ const LINE_MARKERS: &[(&str, Dialect)] = &[
 /// - the first line that only one dialect writes: `pg_dump`'s header,
 ///   `\restrict`, `\connect`, `SELECT pg_catalog.set_config(...)` for
 ///   PostgreSQL; `mysqldump` / `mariadb-dump` headers, `/*!40101 SET`,
-///   `LOCK TABLES` for MySQL; `PRAGMA`, `BEGIN TRANSACTION;` (`sqlite3
-///   .dump`) and `sqlite_sequence` for SQLite;
+///   `LOCK TABLES`, the mysql client's `DELIMITER` and `source` for MySQL;
+///   `PRAGMA`, `BEGIN TRANSACTION;` (`sqlite3 .dump`) and `sqlite_sequence`
+///   for SQLite;
 /// - else the quoting: `` `name` `` for MySQL, `[name]` for SQLite,
 ///   `$$` and `::` casts for PostgreSQL; the most frequent wins.
 ///
