@@ -794,3 +794,61 @@ fn a_broken_key_carries_sqlalchemys_error() {
         assert!(case.registry().is_err(), "{label}");
     }
 }
+
+#[test]
+fn alter_table_actions_of_dumps_and_scripts() {
+    // phpMyAdmin's exports: keys and AUTO_INCREMENT added after the data.
+    let s = read(
+        "CREATE TABLE `a` (`id` int(11) NOT NULL, `x` int(11) DEFAULT NULL);
+         CREATE TABLE `b` (`id` int(11) NOT NULL, `a_id` int(11) DEFAULT NULL, `old` int);
+         INSERT INTO `a` (`id`, `x`) VALUES (1, 2);
+         ALTER TABLE `a` ADD PRIMARY KEY (`id`), ADD KEY `x` (`x`), ADD UNIQUE KEY `ux` (`x`);
+         ALTER TABLE `b` ADD PRIMARY KEY (`id`), ADD KEY `a_id` (`a_id`);
+         ALTER TABLE `a` MODIFY `id` int(11) NOT NULL AUTO_INCREMENT, AUTO_INCREMENT=2;
+         ALTER TABLE `b` ADD CONSTRAINT `b_a` FOREIGN KEY (`a_id`) REFERENCES `a` (`id`) ON DELETE CASCADE;
+         ALTER TABLE `b` DROP COLUMN `old`, CHANGE `a_id` `parent_id` int(11) NULL;",
+        Dialect::MySql,
+    );
+    assert_eq!(
+        describe(&s, "a"),
+        "a: id int(11) NOT NULL, x int(11) | pk id | fk  | unique x"
+    );
+    assert_eq!(
+        describe(&s, "b"),
+        "b: id int(11) NOT NULL, parent_id int(11) | pk id | fk (parent_id) -> a(id) | unique "
+    );
+    // Renames follow into the keys that refer to the renamed.
+    let s = read(
+        "CREATE TABLE p (id integer PRIMARY KEY);
+         CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id));
+         ALTER TABLE p RENAME COLUMN id TO pid;
+         ALTER TABLE p RENAME TO parents;
+         ALTER TABLE c ALTER COLUMN p_id SET NOT NULL, ALTER COLUMN p_id TYPE bigint;
+         ALTER TABLE c SET SCHEMA archive;",
+        Dialect::Postgres,
+    );
+    assert_eq!(
+        describe(&s, "archive.c"),
+        "archive.c: id integer NOT NULL, p_id bigint NOT NULL | pk id | fk (p_id) -> parents(pid) | unique "
+    );
+    // Dropping a table drops it; CASCADE drops the keys to it.
+    let s = read(
+        "CREATE TABLE v (id int); DROP TABLE IF EXISTS v, nope;
+         CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p_id int REFERENCES p (id));
+         DROP TABLE p CASCADE;",
+        Dialect::Postgres,
+    );
+    let names: Vec<String> = s.tables().map(|t| t.qualified_name().to_string()).collect();
+    assert_eq!(names, ["c"]);
+    assert!(s.table("c").unwrap().foreign_keys().is_empty());
+    // An action sqlrel does not know is an error.
+    let e = Schema::from_ddl_for(
+        "CREATE TABLE t (id int); ALTER TABLE t FROB x;",
+        Dialect::Postgres,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("expected an ALTER TABLE action"),
+        "{e}"
+    );
+}

@@ -135,6 +135,12 @@ fn assert_dump_matches(dump: &Path, reflected: &Schema, tables: usize, relations
     assert_eq!(from_dump.tables().len(), tables, "{}", dump.display());
     let (ours, theirs) = (relationships(from_dump), relationships(reflected.clone()));
     assert_eq!(ours.len(), relationships_made, "{ours:#?}");
+    // The unique index on profiles.customer_id makes its key one-to-one.
+    assert!(
+        ours.iter()
+            .any(|r| r.contains("one_to_many scalar") && r.contains("profiles [")),
+        "{ours:#?}"
+    );
     assert_eq!(ours, theirs, "{}", dump.display());
 }
 
