@@ -26,14 +26,23 @@ run_tests() {
 }
 args=("$@")
 
-# Graphviz's `dot` checks the CLI's DOT output (tests/it/cli.rs).
-if ! command -v dot >/dev/null; then
+# Tools the tests run: Graphviz's `dot` checks the CLI's DOT output
+# (tests/it/cli.rs); sqlite3, pg_dump and mariadb-dump make the real dumps
+# of tests/it/dumps.rs.
+tools=()
+command -v dot >/dev/null || tools+=(graphviz)
+command -v sqlite3 >/dev/null || tools+=(sqlite3)
+if ! command -v pg_dump >/dev/null && ! compgen -G '/usr/lib/postgresql/*/bin/pg_dump' >/dev/null; then
+    tools+=(postgresql-client)
+fi
+command -v mariadb-dump >/dev/null || command -v mysqldump >/dev/null || tools+=(mariadb-client)
+if ((${#tools[@]})); then
     if ((EUID != 0)); then
-        die "missing graphviz; install with: sudo apt-get install graphviz"
+        die "missing ${tools[*]}; install with: sudo apt-get install ${tools[*]}"
     fi
-    echo "Installing graphviz..." >&2
+    echo "Installing ${tools[*]}..." >&2
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphviz
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${tools[@]}"
 fi
 
 if [[ -n ${DATABASE_URL:-} && -n ${MYSQL_URL:-} ]]; then

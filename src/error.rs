@@ -333,6 +333,28 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A foreign key refers to a column its referred table lacks
+    /// (SQLAlchemy's `NoReferencedColumnError`); see
+    /// [`BrokenForeignKey`](crate::schema::BrokenForeignKey).
+    #[error(
+        "Could not initialize target column for ForeignKey '{referred_table}.{column}' on table \
+         '{table}': table '{referred_table}' has no column named '{column}'"
+    )]
+    NoReferencedColumn {
+        /// The table owning the foreign key.
+        table: String,
+        /// The table the key refers to.
+        referred_table: String,
+        /// The referred column that table lacks.
+        column: String,
+    },
+    /// Reading the input (e.g. a DDL file given to
+    /// [`Schema::read_ddl`](crate::schema::Schema::read_ddl)) failed.
+    #[error("cannot read the input: {message}")]
+    Io {
+        /// The I/O error's message.
+        message: String,
+    },
 }
 
 /// A place in a text: 1-based line and column.
@@ -387,6 +409,8 @@ pub enum ErrorKind {
     Render,
     /// The database could not be read.
     Reflect,
+    /// The input could not be read (an I/O error).
+    Io,
 }
 
 impl ErrorKind {
@@ -407,6 +431,7 @@ impl ErrorKind {
             ErrorKind::UnknownRelationship => "unknown_relationship",
             ErrorKind::Render => "render",
             ErrorKind::Reflect => "reflect",
+            ErrorKind::Io => "io",
         }
     }
 }
@@ -422,7 +447,9 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::UnknownTable { .. } => ErrorKind::UnknownTable,
-            Error::UnknownColumn { .. } => ErrorKind::UnknownColumn,
+            Error::UnknownColumn { .. } | Error::NoReferencedColumn { .. } => {
+                ErrorKind::UnknownColumn
+            }
             Error::UnknownRelationship { .. } => ErrorKind::UnknownRelationship,
             Error::Parse { .. } => ErrorKind::Parse,
             Error::NoForeignKeys { .. } => ErrorKind::NoForeignKeys,
@@ -449,6 +476,7 @@ impl Error {
             | Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Error::Render { .. } => ErrorKind::Render,
             Error::Reflect { .. } => ErrorKind::Reflect,
+            Error::Io { .. } => ErrorKind::Io,
             Error::Context { error, .. } => error.kind(),
         }
     }

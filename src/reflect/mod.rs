@@ -15,9 +15,10 @@
 //! mixed case and non-ASCII names survive exactly and are quoted when SQL
 //! is rendered.
 //!
-//! Unique *constraints* are read; unique indexes created with `CREATE
-//! UNIQUE INDEX` are not constraints and are skipped, as `from_ddl` skips
-//! `CREATE INDEX`.
+//! Unique constraints are read, and so are unique indexes over plain
+//! columns without `WHERE` (`CREATE UNIQUE INDEX`), as unique constraints
+//! named after the index: they make a foreign key one-to-one just as a
+//! constraint does, and `from_ddl` reads them the same way.
 //!
 //! Every failure of the driver (closed connection, a file that is not a
 //! database, missing privileges) and every inconsistency of the catalog that

@@ -14,7 +14,9 @@ use crate::schema::{Column, ForeignKeyDef, Schema, SchemaBuilder, TableBuilder};
 /// on the caller's session.
 ///
 /// Row kinds: 0 a namespace that exists, 1 a table, 2 a column, 3 a
-/// constraint. Constraints that a partition or a referencing table only
+/// constraint, 4 a unique index over plain columns without `WHERE` that
+/// backs no constraint (it makes its columns unique just as a unique
+/// constraint does, and is read as one). Constraints that a partition or a referencing table only
 /// carries because of a constraint of the same table on a partitioned table
 /// (`conparentid` pointing at a constraint of the same relation) are left
 /// out: they repeat that constraint.
@@ -63,6 +65,22 @@ WHERE con.contype IN ('p', 'u', 'f')
   AND NOT EXISTS (
       SELECT 1 FROM pg_catalog.pg_constraint parent
       WHERE parent.oid = con.conparentid AND parent.conrelid = con.conrelid)
+UNION ALL
+SELECT 4, i.indrelid, NULL, NULL, i.indexrelid::int8, ic.relname::text, NULL, NULL, 'i',
+       ARRAY(SELECT a.attname::text
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_catalog.pg_attribute a
+               ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+             WHERE k.ord <= i.indnkeyatts
+             ORDER BY k.ord),
+       NULL, NULL, NULL
+FROM pg_catalog.pg_index i
+JOIN rels r ON r.oid = i.indrelid
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_constraint c
+      WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
 ORDER BY 1, 2, 5";
 
 /// Reads the tables of the given PostgreSQL schemas (namespaces).
@@ -81,8 +99,9 @@ ORDER BY 1, 2, 5";
 /// - foreign keys (composite ones column by column in key order, to primary
 ///   keys or to unique columns, across the listed schemas) with their
 ///   constraint names, in creation order;
-/// - unique constraints with their names (unique indexes that are not
-///   constraints are skipped).
+/// - unique constraints with their names, then unique indexes over plain
+///   columns without `WHERE` (`CREATE UNIQUE INDEX`) named after the
+///   index, which make their columns unique just as well.
 ///
 /// The catalog is read with a single statement, so the result is a
 /// consistent snapshot, and the session is left as it was (no transaction
@@ -160,7 +179,7 @@ struct RawTable {
 
 struct RawConstraint {
     name: String,
-    /// `p`, `u` or `f`.
+    /// `p`, `u` or `f`; `i` for a unique index.
     kind: String,
     columns: Vec<String>,
     referred_namespace: Option<String>,
@@ -238,7 +257,7 @@ fn table_builder(table: &RawTable, schemas: &[&str]) -> Result<TableBuilder> {
         let columns = constraint.columns.clone();
         match constraint.kind.as_str() {
             "p" => builder = builder.primary_key(columns),
-            "u" => builder = builder.named_unique(&constraint.name, columns),
+            "u" | "i" => builder = builder.named_unique(&constraint.name, columns),
             "f" => {
                 let (Some(namespace), Some(referred)) =
                     (&constraint.referred_namespace, &constraint.referred_table)

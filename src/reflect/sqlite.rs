@@ -8,6 +8,7 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
 use super::{driver_error, reflect_error};
 use crate::error::Result;
+use crate::schema::builder::ReferredColumns;
 use crate::schema::{Column, ForeignKeyDef, Schema, SchemaBuilder, TableBuilder};
 
 /// Reads the schema of the `main` database of an SQLite connection.
@@ -29,8 +30,10 @@ use crate::schema::{Column, ForeignKeyDef, Schema, SchemaBuilder, TableBuilder};
 ///   columns refers to the referred table's primary key. Names that differ
 ///   from the referred table's or column's only in ASCII case (SQLite does
 ///   not mind) are resolved to the names the table declares;
-/// - unique constraints (`UNIQUE` on a column or on the table, not `CREATE
-///   UNIQUE INDEX`) in declaration order.
+/// - unique constraints (`UNIQUE` on a column or on the table) and unique
+///   indexes over plain columns without `WHERE` (`CREATE UNIQUE INDEX`,
+///   named after the index: they make their columns unique just as well)
+///   in creation order.
 ///
 /// SQLite does not store constraint names; they are recovered by parsing
 /// the table's `CREATE TABLE` text (as SQLAlchemy does). When that text
@@ -41,10 +44,15 @@ use crate::schema::{Column, ForeignKeyDef, Schema, SchemaBuilder, TableBuilder};
 /// # Errors
 ///
 /// [`Error::Reflect`](crate::Error::Reflect) when SQLite fails (e.g. the
-/// file is not a database), or when a foreign key refers to a table or
-/// column that does not exist (SQLite accepts such keys; a schema cannot
-/// hold them). Errors of [`SchemaBuilder::build`] for anything else the
-/// schema rejects.
+/// file is not a database), or when a foreign key refers to a table that
+/// does not exist (SQLite accepts such keys; a schema cannot hold them).
+/// Errors of [`SchemaBuilder::build`] for anything else the schema rejects.
+///
+/// A foreign key to a column its referred table lacks (SQLite accepts that
+/// too, and so does SQLAlchemy, which configures every relationship that
+/// does not need the key) is left out of the schema with a warning
+/// ([`Schema::warnings`]) and kept in
+/// [`Table::broken_foreign_keys`](crate::schema::Table::broken_foreign_keys).
 ///
 /// ```
 /// let conn = rusqlite::Connection::open_in_memory().unwrap();
@@ -67,7 +75,9 @@ pub fn sqlite(conn: &Connection) -> Result<Schema> {
     for table in &tables {
         builder.add_table(table_builder(table, &tables)?);
     }
-    builder.build()
+    let schema = builder.build_with(ReferredColumns::DropBroken)?;
+    let warnings = schema.broken_key_warnings();
+    Ok(schema.with_warnings(warnings))
 }
 
 /// Runs `read` inside a transaction, so that every pragma sees the same
@@ -98,10 +108,17 @@ struct RawTable {
     primary_key: Vec<String>,
     /// Foreign keys in declaration order.
     foreign_keys: Vec<RawForeignKey>,
-    /// Unique constraints (column lists) in declaration order.
-    unique: Vec<Vec<String>>,
+    /// Unique constraints and indexes in declaration order.
+    unique: Vec<RawUnique>,
     /// Constraint names found in the `CREATE TABLE` text.
     names: ParsedNames,
+}
+
+struct RawUnique {
+    columns: Vec<String>,
+    /// The name of a unique index (`CREATE UNIQUE INDEX`); `None` for a
+    /// `UNIQUE` constraint, named from the table's text.
+    index: Option<String>,
 }
 
 struct RawForeignKey {
@@ -199,20 +216,22 @@ fn read_table(conn: &Connection, name: String, sql: Option<&str>) -> Result<RawT
         }
     }
 
-    // Unique constraints are the indexes of origin 'u'; their rows in
-    // sqlite_schema are in creation order, which is declaration order.
-    let indexes: Vec<String> = query(
+    // Unique constraints are the indexes of origin 'u', and unique indexes
+    // of plain columns without WHERE (origin 'c'), which make their columns
+    // unique just as well; their rows in sqlite_schema are in creation
+    // order, which is declaration order.
+    let indexes: Vec<(String, bool)> = query(
         conn,
         what("unique constraints"),
-        "SELECT il.name FROM pragma_index_list(?1, 'main') AS il \
+        "SELECT il.name, il.origin = 'c' FROM pragma_index_list(?1, 'main') AS il \
          LEFT JOIN main.sqlite_schema AS s ON s.type = 'index' AND s.name = il.name \
-         WHERE il.origin = 'u' \
+         WHERE il.origin = 'u' OR (il.origin = 'c' AND il.\"unique\" = 1 AND il.partial = 0) \
          ORDER BY s.rowid IS NULL, s.rowid, il.seq DESC",
         [&name],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut unique = Vec::with_capacity(indexes.len());
-    for index in indexes {
+    for (index, created) in indexes {
         let columns: Vec<Option<String>> = query(
             conn,
             what("unique constraints"),
@@ -220,10 +239,13 @@ fn read_table(conn: &Connection, name: String, sql: Option<&str>) -> Result<RawT
             [&index],
             |r| r.get(0),
         )?;
-        // An entry without a name would be an expression, which a UNIQUE
-        // constraint cannot hold; skip such an index rather than guess.
+        // An entry without a name is an expression, which makes no column
+        // unique; skip such an index rather than guess.
         if let Some(columns) = columns.into_iter().collect::<Option<Vec<_>>>() {
-            unique.push(columns);
+            unique.push(RawUnique {
+                columns,
+                index: created.then_some(index),
+            });
         }
     }
 
@@ -288,19 +310,18 @@ fn table_builder(table: &RawTable, tables: &[RawTable]) -> Result<TableBuilder> 
             }
             Vec::new()
         } else {
+            // A column the referred table lacks is kept as written: the
+            // schema drops the key (a broken key, which SQLite accepts).
             fk.referred_columns
                 .iter()
                 .map(|c| {
-                    c.as_deref()
-                        .and_then(|c| resolve(column_names(referred), c))
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            reflect_error(format!(
-                                "{}, which has no column '{}'",
-                                described(),
-                                c.as_deref().unwrap_or("")
-                            ))
-                        })
+                    let c = c.as_deref().ok_or_else(|| {
+                        reflect_error(format!(
+                            "{}, naming some of the referred columns and not others",
+                            described()
+                        ))
+                    })?;
+                    Ok(resolve(column_names(referred), c).unwrap_or(c).to_owned())
                 })
                 .collect::<Result<Vec<_>>>()?
         };
@@ -324,7 +345,11 @@ fn table_builder(table: &RawTable, tables: &[RawTable]) -> Result<TableBuilder> 
         builder = builder.foreign_key_def(def);
     }
     let mut used_unique_names = vec![false; table.names.unique.len()];
-    for columns in &table.unique {
+    for RawUnique { columns, index } in &table.unique {
+        if let Some(index) = index {
+            builder = builder.named_unique(index, columns.clone());
+            continue;
+        }
         let name = table
             .names
             .unique

@@ -8,7 +8,9 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use super::table::{KeyColumns, NameLookup};
-use super::{Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint};
+use super::{
+    BrokenForeignKey, Column, ColumnId, ForeignKey, Schema, Table, TableId, UniqueConstraint,
+};
 use crate::error::{Error, Result};
 
 /// Collects table definitions; [`build`](Self::build) validates every name and
@@ -272,6 +274,12 @@ impl SchemaBuilder {
     ///   whose referred columns differ from its own in number (e.g. it refers
     ///   to the primary key of a table without one).
     pub fn build(self) -> Result<Schema> {
+        self.build_with(ReferredColumns::Required)
+    }
+
+    /// [`build`](Self::build), with a choice for foreign keys whose
+    /// referred columns the referred table lacks.
+    pub(crate) fn build_with(self, referred: ReferredColumns) -> Result<Schema> {
         self.check_names()?;
         let names = TableNames::from_entries(self.entries());
         let mut tables = Vec::with_capacity(self.tables.len());
@@ -280,6 +288,7 @@ impl SchemaBuilder {
                 &names,
                 TableId(i as u32),
                 def,
+                referred,
             )?));
         }
         Ok(Schema::from_parts(tables))
@@ -320,6 +329,7 @@ impl SchemaBuilder {
         names: &TableNames<&str>,
         id: TableId,
         def: &TableBuilder,
+        referred: ReferredColumns,
     ) -> Result<Table> {
         let mut columns = def.columns.clone();
         for (i, c) in columns.iter().enumerate() {
@@ -337,11 +347,23 @@ impl SchemaBuilder {
         for pk in &primary_key {
             columns[pk.index()].nullable = false;
         }
-        let foreign_keys = def
-            .foreign_keys
-            .iter()
-            .map(|fk| self.build_foreign_key(names, def, fk))
-            .collect::<Result<_>>()?;
+        let mut foreign_keys = Vec::with_capacity(def.foreign_keys.len());
+        let mut broken_foreign_keys = Vec::new();
+        for (declared, fk) in def.foreign_keys.iter().enumerate() {
+            match self.build_foreign_key(names, def, fk)? {
+                Ok(fk) => foreign_keys.push(fk),
+                Err(mut broken) if referred == ReferredColumns::DropBroken => {
+                    broken.declared = declared;
+                    broken_foreign_keys.push(broken);
+                }
+                Err(broken) => {
+                    return Err(Error::UnknownColumn {
+                        table: broken.referred_table_name,
+                        column: broken.referred_columns[broken.missing].clone(),
+                    });
+                }
+            }
+        }
         let unique = def
             .unique
             .iter()
@@ -362,17 +384,20 @@ impl SchemaBuilder {
             primary_key,
             foreign_keys,
             unique,
+            broken_foreign_keys,
             lookup: NameLookup::of(def.namespace.as_deref(), &def.name, &columns),
             columns,
         })
     }
 
+    /// The foreign key, or (inner `Err`) the key as a [`BrokenForeignKey`]
+    /// when the referred table lacks a referred column.
     fn build_foreign_key(
         &self,
         names: &TableNames<&str>,
         owner: &TableBuilder,
         fk: &ForeignKeyDef,
-    ) -> Result<ForeignKey> {
+    ) -> Result<Result<ForeignKey, BrokenForeignKey>> {
         if fk.columns.is_empty() {
             return Err(owner.invalid("a foreign key needs at least one column"));
         }
@@ -388,6 +413,22 @@ impl SchemaBuilder {
         let referred_columns = if fk.referred_columns.is_empty() {
             referred.column_ids(&referred.primary_key)?
         } else {
+            let missing = fk
+                .referred_columns
+                .iter()
+                .position(|c| referred.column_id(c).is_err());
+            if let Some(missing) = missing {
+                return Ok(Err(BrokenForeignKey {
+                    name: fk.name.clone(),
+                    columns,
+                    referred_table,
+                    referred_columns: fk.referred_columns.clone(),
+                    missing,
+                    table_name: owner.qualified_name(),
+                    referred_table_name: referred.qualified_name(),
+                    declared: 0,
+                }));
+            }
             referred.column_ids(&fk.referred_columns)?
         };
         if referred_columns.len() != columns.len() {
@@ -398,13 +439,24 @@ impl SchemaBuilder {
                 referred.qualified_name()
             )));
         }
-        Ok(ForeignKey {
+        Ok(Ok(ForeignKey {
             name: fk.name.clone(),
             columns,
             referred_table,
             referred_columns,
-        })
+        }))
     }
+}
+
+/// What [`SchemaBuilder::build_with`] does with a foreign key whose
+/// referred columns the referred table lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReferredColumns {
+    /// Fail with [`Error::UnknownColumn`] (the builder's contract).
+    Required,
+    /// Leave the key out, keeping it as a [`BrokenForeignKey`] (what
+    /// SQLite and SQLAlchemy accept, for DDL text and reflection).
+    DropBroken,
 }
 
 /// Table names indexed for lookup by [`find`](Self::find): one hash lookup
@@ -464,6 +516,29 @@ impl<S: Borrow<str> + Eq + Hash> TableNames<S> {
                 }
                 if let Carriers::Many(many) = carriers {
                     many.push((namespace, id));
+                }
+            }
+        }
+    }
+
+    /// Removes table `id` of `namespace.name`.
+    pub(crate) fn remove(&mut self, namespace: Option<&str>, name: &str, id: TableId) {
+        let Some(carriers) = self.by_name.get_mut(name) else {
+            return;
+        };
+        let keep = |(ns, other): &(Option<S>, TableId)| {
+            !(*other == id && ns.as_ref().map(Borrow::borrow) == namespace)
+        };
+        match carriers {
+            Carriers::One([one]) => {
+                if !keep(one) {
+                    self.by_name.remove(name);
+                }
+            }
+            Carriers::Many(many) => {
+                many.retain(keep);
+                if many.is_empty() {
+                    self.by_name.remove(name);
                 }
             }
         }

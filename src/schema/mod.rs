@@ -1,13 +1,17 @@
 //! Layer 1: the catalog of tables, columns and constraints.
 //!
-//! A [`Schema`] is built once (by [`SchemaBuilder`], [`Schema::from_ddl`] or
-//! reflection) and is immutable afterwards; tables are shared behind [`Arc`]
-//! so that expressions can hold [`ColumnRef`]s without copying the catalog.
+//! A [`Schema`] is built once (by [`SchemaBuilder`], [`Schema::from_ddl`] and
+//! its siblings, or reflection) and is immutable afterwards; tables are
+//! shared behind [`Arc`] so that expressions can hold [`ColumnRef`]s without
+//! copying the catalog. What a reader of DDL text or of a database skipped
+//! or dropped on the way is kept as [`SchemaWarning`]s
+//! ([`Schema::warnings`]).
 
 pub(crate) mod builder;
 mod column_ref;
 mod ddl;
 mod table;
+mod warning;
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,8 +19,12 @@ use std::sync::Arc;
 use builder::TableNames;
 pub use builder::{ForeignKeyDef, SchemaBuilder, TableBuilder};
 pub use column_ref::ColumnRef;
+pub use ddl::{DdlDialect, detect_dialect};
 pub(crate) use table::TableShape;
-pub use table::{Column, ColumnId, ForeignKey, QualifiedName, Table, TableId, UniqueConstraint};
+pub use table::{
+    BrokenForeignKey, Column, ColumnId, ForeignKey, QualifiedName, Table, TableId, UniqueConstraint,
+};
+pub use warning::{SchemaWarning, StatementLocation, WarningKind};
 
 use crate::error::{Error, Result};
 
@@ -32,13 +40,18 @@ pub struct Schema {
     /// (automap's plan) reads these bytes, not the tables, which on large
     /// schemas are scattered over the heap.
     shapes: Vec<TableShape>,
+    /// What the reader that made the schema skipped or dropped.
+    warnings: Arc<[SchemaWarning]>,
 }
 
 impl fmt::Debug for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Schema")
-            .field("tables", &self.tables)
-            .finish()
+        let mut s = f.debug_struct("Schema");
+        s.field("tables", &self.tables);
+        if !self.warnings.is_empty() {
+            s.field("warnings", &self.warnings);
+        }
+        s.finish()
     }
 }
 
@@ -61,7 +74,57 @@ impl Schema {
             names,
             foreign_keys,
             shapes,
+            warnings: Arc::from([]),
         }
+    }
+
+    /// A [`WarningKind::DroppedForeignKey`] warning for each broken foreign
+    /// key of the schema (for readers without statements to point at).
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn broken_key_warnings(&self) -> Vec<SchemaWarning> {
+        let mut warnings = Vec::new();
+        for table in self.tables() {
+            for broken in table.broken_foreign_keys() {
+                warnings.push(SchemaWarning::new(
+                    WarningKind::DroppedForeignKey,
+                    broken_key_message(table, broken),
+                    None,
+                ));
+            }
+        }
+        warnings
+    }
+
+    /// This schema with `warnings` as its [`warnings`](Self::warnings).
+    pub(crate) fn with_warnings(mut self, warnings: Vec<SchemaWarning>) -> Self {
+        self.warnings = warnings.into();
+        self
+    }
+
+    /// What the reader that made this schema skipped or dropped, in text
+    /// order: statements of a DDL text that may hold tables but were not
+    /// read, foreign keys to columns that do not exist, ... (see
+    /// [`SchemaWarning`]). Empty for a schema made by [`SchemaBuilder`],
+    /// which fails instead.
+    ///
+    /// ```
+    /// use sqlrel::schema::{Schema, WarningKind};
+    ///
+    /// let schema = Schema::from_ddl(
+    ///     "CREATE TABLE t2 (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE t1 (id INTEGER PRIMARY KEY, t2_id INTEGER REFERENCES t2 (nope));
+    ///      CREATE TABLE t3 (id INTEGER PRIMARY KEY, t1_id INTEGER REFERENCES t1 (id));",
+    /// )?;
+    /// // The broken key is dropped; the schema and the other key are kept.
+    /// assert_eq!(schema.tables().len(), 3);
+    /// assert_eq!(schema.table("t3")?.foreign_keys().len(), 1);
+    /// let [warning] = schema.warnings() else { panic!("one warning") };
+    /// assert_eq!(warning.kind(), WarningKind::DroppedForeignKey);
+    /// assert_eq!(warning.statement().map(|s| s.number()), Some(2));
+    /// # Ok::<(), sqlrel::Error>(())
+    /// ```
+    pub fn warnings(&self) -> &[SchemaWarning] {
+        &self.warnings
     }
 
     /// Tables in declaration order.
@@ -206,4 +269,19 @@ impl Schema {
     pub fn columns_of<'a>(&self, table: &'a Arc<Table>) -> impl Iterator<Item = ColumnRef> + 'a {
         (0..table.columns.len()).map(move |i| ColumnRef::new(Arc::clone(table), ColumnId(i as u32)))
     }
+}
+
+/// The warning for a broken foreign key of `table`.
+pub(crate) fn broken_key_message(table: &Table, broken: &BrokenForeignKey) -> String {
+    let columns: Vec<&str> = broken
+        .columns()
+        .iter()
+        .filter_map(|c| table.column(*c).map(Column::name))
+        .collect();
+    format!(
+        "foreign key ({}) of table '{}' dropped: {}",
+        columns.join(", "),
+        table.qualified_name(),
+        broken.error()
+    )
 }

@@ -113,6 +113,85 @@ impl ForeignKey {
     }
 }
 
+/// A foreign key that refers to columns its referred table lacks, e.g.
+/// `REFERENCES t2 (nonexistent_id)`: SQLite accepts it, and SQLAlchemy
+/// configures every relationship that does not need it. Readers of DDL
+/// text and of SQLite databases leave it out of
+/// [`Table::foreign_keys`] (with a
+/// [`SchemaWarning`](super::SchemaWarning)) and keep it here, so that a
+/// relationship that would need it can say so.
+///
+/// ```
+/// use sqlrel::schema::Schema;
+///
+/// let schema = Schema::from_ddl(
+///     "CREATE TABLE t2 (id INTEGER PRIMARY KEY);
+///      CREATE TABLE t1 (id INTEGER PRIMARY KEY, t2_id INTEGER REFERENCES t2 (nonexistent_id));",
+/// )?;
+/// let t1 = schema.table("t1")?;
+/// assert!(t1.foreign_keys().is_empty());
+/// let broken = &t1.broken_foreign_keys()[0];
+/// assert_eq!(broken.missing_column(), "nonexistent_id");
+/// assert_eq!(
+///     broken.error().to_string(),
+///     "Could not initialize target column for ForeignKey 't2.nonexistent_id' on table 't1': \
+///      table 't2' has no column named 'nonexistent_id'"
+/// );
+/// # Ok::<(), sqlrel::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenForeignKey {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: KeyColumns,
+    pub(crate) referred_table: TableId,
+    pub(crate) referred_columns: Vec<String>,
+    /// The first of `referred_columns` the referred table lacks.
+    pub(crate) missing: usize,
+    /// The qualified names of the owning and the referred table, for the
+    /// message.
+    pub(crate) table_name: String,
+    pub(crate) referred_table_name: String,
+    /// The key's position among the foreign keys its table declared.
+    pub(crate) declared: usize,
+}
+
+impl BrokenForeignKey {
+    /// The constraint name, when it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Referencing columns of the owning table.
+    pub fn columns(&self) -> &[ColumnId] {
+        &self.columns
+    }
+
+    /// The referred table.
+    pub fn referred_table(&self) -> TableId {
+        self.referred_table
+    }
+
+    /// The referred columns as the key names them.
+    pub fn referred_column_names(&self) -> &[String] {
+        &self.referred_columns
+    }
+
+    /// The first referred column the referred table lacks.
+    pub fn missing_column(&self) -> &str {
+        &self.referred_columns[self.missing]
+    }
+
+    /// SQLAlchemy's error for a relationship that needs this key
+    /// ([`Error::NoReferencedColumn`](crate::Error::NoReferencedColumn)).
+    pub fn error(&self) -> crate::Error {
+        crate::Error::NoReferencedColumn {
+            table: self.table_name.clone(),
+            referred_table: self.referred_table_name.clone(),
+            column: self.missing_column().to_owned(),
+        }
+    }
+}
+
 /// A unique constraint over one or more columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqueConstraint {
@@ -184,6 +263,8 @@ pub struct Table {
     pub(crate) primary_key: KeyColumns,
     pub(crate) foreign_keys: Vec<ForeignKey>,
     pub(crate) unique: Vec<UniqueConstraint>,
+    /// Foreign keys left out of `foreign_keys` (see [`BrokenForeignKey`]).
+    pub(crate) broken_foreign_keys: Vec<BrokenForeignKey>,
     /// What configure asks of the table's names, answered at build time.
     pub(crate) lookup: NameLookup,
 }
@@ -308,9 +389,17 @@ impl Table {
         &self.foreign_keys
     }
 
-    /// Unique constraints in declaration order.
+    /// Unique constraints in declaration order; unique indexes over plain
+    /// columns (`CREATE UNIQUE INDEX`, without `WHERE`) count as unique
+    /// constraints named after the index.
     pub fn unique_constraints(&self) -> &[UniqueConstraint] {
         &self.unique
+    }
+
+    /// Foreign keys that refer to columns their referred table lacks, left
+    /// out of [`foreign_keys`](Self::foreign_keys); in declaration order.
+    pub fn broken_foreign_keys(&self) -> &[BrokenForeignKey] {
+        &self.broken_foreign_keys
     }
 }
 

@@ -12,9 +12,14 @@ mod common;
 mod automap;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_dumps;
 mod comparators;
 mod conformance;
 mod ddl_dialects;
+mod ddl_dumps;
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+mod dumps;
 mod expr;
 mod hostile_values;
 mod identifiers;

@@ -434,12 +434,18 @@ fn sqlite_skips_internal_temp_and_index_only_objects() {
         .unwrap();
     let schema = reflect::sqlite(&conn).unwrap();
     // sqlite_sequence (AUTOINCREMENT) and the view are not tables of the
-    // schema; a unique index is not a unique constraint.
+    // schema; a unique index of plain columns is read as a unique
+    // constraint named after it, by reflection and DDL alike.
     assert_eq!(describe(&schema), describe(&Schema::from_ddl(ddl).unwrap()));
     let items = schema.table("items").unwrap();
     assert_eq!(schema.tables().len(), 1);
     assert_eq!(items.columns().len(), 3);
-    assert!(items.unique_constraints().is_empty());
+    assert_eq!(items.unique_constraints().len(), 1);
+    assert_eq!(items.unique_constraints()[0].name(), Some("items_code"));
+    assert_eq!(
+        names(items, items.unique_constraints()[0].columns()),
+        ["code"]
+    );
 }
 
 #[test]
@@ -549,7 +555,7 @@ fn sqlite_file_that_is_not_a_database_is_a_reflect_error() {
 }
 
 #[test]
-fn sqlite_foreign_key_to_a_missing_table_or_column_is_a_reflect_error() {
+fn sqlite_foreign_key_to_a_missing_table_is_a_reflect_error_to_a_missing_column_a_warning() {
     let conn = rusqlite::Connection::open_in_memory().unwrap();
     conn.execute_batch(
         "CREATE TABLE a (id INTEGER PRIMARY KEY, gone_id INTEGER REFERENCES gone (id));",
@@ -563,15 +569,33 @@ fn sqlite_foreign_key_to_a_missing_table_or_column_is_a_reflect_error() {
         "{message}"
     );
 
+    // A key to a column the referred table lacks is no error (SQLite and
+    // SQLAlchemy accept it): the key is dropped, with a warning, and kept
+    // among the table's broken keys.
     let conn = rusqlite::Connection::open_in_memory().unwrap();
     conn.execute_batch(
         "CREATE TABLE p (id INTEGER PRIMARY KEY);
          CREATE TABLE c (p_id INTEGER REFERENCES p (nope));",
     )
     .unwrap();
-    let error = reflect::sqlite(&conn).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Reflect, "{error}");
-    assert!(error.to_string().contains("'nope'"), "{error}");
+    let schema = reflect::sqlite(&conn).unwrap();
+    let c = schema.table("c").unwrap();
+    assert!(c.foreign_keys().is_empty());
+    assert_eq!(c.broken_foreign_keys().len(), 1);
+    assert_eq!(c.broken_foreign_keys()[0].missing_column(), "nope");
+    let [warning] = schema.warnings() else {
+        panic!("{:?}", schema.warnings())
+    };
+    assert_eq!(
+        warning.kind(),
+        sqlrel::schema::WarningKind::DroppedForeignKey
+    );
+    assert_eq!(
+        warning.to_string(),
+        "foreign key (p_id) of table 'c' dropped: Could not initialize target column for \
+         ForeignKey 'p.nope' on table 'c': table 'p' has no column named 'nope'"
+    );
+    assert_eq!(warning.statement(), None);
 
     // No referred columns, and the referred table has no primary key.
     let conn = rusqlite::Connection::open_in_memory().unwrap();
@@ -871,10 +895,19 @@ fn postgres_generated_names_unique_indexes_and_partitions() {
         names(parents, children.foreign_keys()[0].referred_columns()),
         ["id"]
     );
-    // Dropped columns are gone; a unique index is not a constraint.
+    // Dropped columns are gone; a unique index of plain columns is read as
+    // a unique constraint named after it.
     let columns: Vec<&str> = children.columns().iter().map(|c| c.name()).collect();
     assert_eq!(columns, ["id", "parent_id", "code", "kept"]);
-    assert!(children.unique_constraints().is_empty());
+    assert_eq!(children.unique_constraints().len(), 1);
+    assert_eq!(
+        children.unique_constraints()[0].name(),
+        Some("children_kept")
+    );
+    assert_eq!(
+        names(children, children.unique_constraints()[0].columns()),
+        ["kept"]
+    );
 
     // A partitioned table, its partition (with the cloned constraints), and
     // a key referring to the partitioned table: each constraint once.

@@ -21,7 +21,8 @@ pub(crate) fn render(registry: &Registry, format: Format) -> String {
         Format::Text => text(&relationships),
         Format::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&json_document(&relationships)).unwrap_or_default()
+            serde_json::to_string_pretty(&json_document(registry, &relationships))
+                .unwrap_or_default()
         ),
         Format::Mermaid => mermaid(registry, &relationships),
         Format::Dot => dot(registry, &relationships),
@@ -57,7 +58,27 @@ fn pairs(pairs: &[(ColumnRef, ColumnRef)]) -> Vec<[String; 2]> {
         .collect()
 }
 
-fn json_document(relationships: &[&Relationship]) -> Json {
+/// What reading the schema skipped or dropped (also printed on stderr).
+fn warnings_json(registry: &Registry) -> Vec<Json> {
+    registry
+        .schema()
+        .warnings()
+        .iter()
+        .map(|w| {
+            let at = w.statement();
+            json!({
+                "kind": w.kind().as_str(),
+                "message": w.message(),
+                "statement": at.map(|s| s.number()),
+                "line": at.map(|s| s.position().line),
+                "column": at.map(|s| s.position().column),
+                "start": at.map(|s| s.start()),
+            })
+        })
+        .collect()
+}
+
+fn json_document(registry: &Registry, relationships: &[&Relationship]) -> Json {
     let items: Vec<Json> = relationships
         .iter()
         .map(|r| {
@@ -82,7 +103,12 @@ fn json_document(relationships: &[&Relationship]) -> Json {
             })
         })
         .collect();
-    json!({ "relationships": items })
+    let mut document = json!({ "relationships": items });
+    let warnings = warnings_json(registry);
+    if !warnings.is_empty() {
+        document["schema_warnings"] = Json::Array(warnings);
+    }
+    document
 }
 
 fn text(relationships: &[&Relationship]) -> String {

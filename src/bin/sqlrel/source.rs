@@ -4,16 +4,17 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use sqlrel::query::Dialect;
 use sqlrel::registry::Registry;
 use sqlrel::relationship_file as file;
-use sqlrel::schema::Schema;
+use sqlrel::schema::{DdlDialect, Schema};
 
 use crate::Failure;
 
 #[derive(Args)]
 pub(crate) struct Source {
-    /// DDL file describing the tables (CREATE TABLE / ALTER TABLE).
+    /// DDL file describing the tables: a script, or a dump of pg_dump,
+    /// mysqldump / mariadb-dump or sqlite3 (.dump, .schema) as it is, data
+    /// included.
     #[arg(
         long,
         value_name = "FILE.sql",
@@ -21,9 +22,11 @@ pub(crate) struct Source {
         conflicts_with = "db"
     )]
     schema: Option<PathBuf>,
-    /// SQL dialect the DDL file is written in.
-    #[arg(long, value_enum, default_value_t = DdlDialect::Generic)]
-    ddl_dialect: DdlDialect,
+    /// SQL dialect the DDL file is written in [default: detected from the
+    /// file's markers (pg_dump, mysqldump and sqlite3 headers, quoting);
+    /// generic when it has none].
+    #[arg(long, value_enum)]
+    ddl_dialect: Option<DdlDialectArg>,
     /// A live database to reflect: sqlite:PATH or postgres://user@host/db.
     #[arg(long, value_name = "URL")]
     db: Option<String>,
@@ -41,7 +44,7 @@ pub(crate) struct Source {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum DdlDialect {
+enum DdlDialectArg {
     Generic,
     Postgres,
     Mysql,
@@ -53,18 +56,42 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))
 }
 
+/// Prints what reading the schema skipped or dropped, on stderr.
+fn report_warnings(schema: &Schema, origin: &str) {
+    for warning in schema.warnings() {
+        eprintln!("sqlrel: warning: in {origin}: {warning}");
+    }
+}
+
 impl Source {
     fn schema(&self) -> Result<Schema, Failure> {
+        let schema = self.read_schema()?;
+        let origin = match &self.schema {
+            Some(path) => path.display().to_string(),
+            None => self.db.clone().unwrap_or_default(),
+        };
+        report_warnings(&schema, &origin);
+        Ok(schema)
+    }
+
+    fn read_schema(&self) -> Result<Schema, Failure> {
         if let Some(path) = &self.schema {
-            let ddl = read(path)?;
-            let schema = match self.ddl_dialect {
-                DdlDialect::Generic => Schema::from_ddl(&ddl),
-                DdlDialect::Postgres => Schema::from_ddl_for(&ddl, Dialect::Postgres),
-                DdlDialect::Mysql => Schema::from_ddl_for(&ddl, Dialect::MySql),
-                DdlDialect::Sqlite => Schema::from_ddl_for(&ddl, Dialect::Sqlite),
+            // Read as a stream: a dump with data is never held in memory.
+            let file = std::fs::File::open(path)
+                .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
+            let dialect = match self.ddl_dialect {
+                None => DdlDialect::Detect,
+                Some(DdlDialectArg::Generic) => DdlDialect::Generic,
+                Some(DdlDialectArg::Postgres) => DdlDialect::Postgres,
+                Some(DdlDialectArg::Mysql) => DdlDialect::MySql,
+                Some(DdlDialectArg::Sqlite) => DdlDialect::Sqlite,
             };
-            return schema
-                .map_err(|e| Failure::Sqlrel(e.context(format!("in {}", path.display()))));
+            return Schema::read_ddl(file, dialect).map_err(|e| match e.root() {
+                sqlrel::Error::Io { message } => {
+                    Failure::Io(format!("cannot read {}: {message}", path.display()))
+                }
+                _ => Failure::Sqlrel(e.context(format!("in {}", path.display()))),
+            });
         }
         let url = self.db.as_deref().unwrap_or_default();
         if let Some(path) = url.strip_prefix("sqlite:") {

@@ -77,6 +77,28 @@ fn require(var: &str, part: &str) -> Option<String> {
     None
 }
 
+/// The path of the command-line tool `tool` (e.g. `sqlite3`, `pg_dump`)
+/// for the calling test, found by `find`; `None` when it is not installed:
+/// the test is then skipped as a server test is. With
+/// `SQLREL_REQUIRE_SERVERS` set, a missing tool panics instead
+/// (`scripts/test.sh` installs the tools the tests use).
+pub fn require_tool(
+    tool: &str,
+    find: impl FnOnce() -> Option<std::path::PathBuf>,
+) -> Option<std::path::PathBuf> {
+    if let Some(path) = find() {
+        return Some(path);
+    }
+    if servers_required() {
+        panic!(
+            "the {tool} command is not installed, and SQLREL_REQUIRE_SERVERS asks for every \
+             server test to run; scripts/test.sh installs it"
+        );
+    }
+    skipped::record(&format!("{tool} command"), "");
+    None
+}
+
 /// Returns from the calling test, skipping it, unless the server whose URL
 /// is in `$var` is configured; see [`require_server`].
 macro_rules! skip_without_server {
