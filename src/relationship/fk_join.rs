@@ -10,12 +10,15 @@ use crate::expr::Expr;
 use crate::schema::{ColumnId, ColumnRef, ForeignKey, Table};
 
 /// Why no join could be derived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum FkJoinError {
     /// No foreign key links the tables.
     NoForeignKeys,
     /// Several constraints link them and nothing narrows the choice.
     Ambiguous,
+    /// A foreign key between them names a column its referred table lacks
+    /// (SQLAlchemy's `NoReferencedColumnError`).
+    Broken(Box<crate::error::Error>),
 }
 
 /// The column pairs one constraint contributes: `(referenced, referencing)`.
@@ -38,6 +41,7 @@ pub(crate) fn fk_join(
     b: &Arc<Table>,
     consider: &[ColumnRef],
 ) -> Result<Expr, FkJoinError> {
+    check_broken(a, b, consider)?;
     let mut found: Vec<Candidate<'_>> = Vec::new();
     collect(b, a, consider, &mut found);
     if a.id() != b.id() {
@@ -48,6 +52,26 @@ pub(crate) fn fk_join(
     }
     let first = found.into_iter().next().ok_or(FkJoinError::NoForeignKeys)?;
     Ok(equate(first.pairs))
+}
+
+/// Fails when a foreign key between `a` and `b` (of either, among the
+/// `consider`ed columns) was dropped for naming a column its referred table
+/// lacks: SQLAlchemy resolves every such key while looking for the join,
+/// and raises for it, though a sound key may link the tables too.
+fn check_broken(a: &Arc<Table>, b: &Arc<Table>, consider: &[ColumnRef]) -> Result<(), FkJoinError> {
+    for (owner, other) in [(b, a), (a, b)] {
+        let considered = |c: &ColumnId| {
+            consider.is_empty() || consider.contains(&ColumnRef::new(Arc::clone(owner), *c))
+        };
+        if let Some(broken) = owner
+            .broken_foreign_keys()
+            .iter()
+            .find(|k| k.referred_table() == other.id() && k.columns().iter().any(considered))
+        {
+            return Err(FkJoinError::Broken(Box::new(broken.error())));
+        }
+    }
+    Ok(())
 }
 
 /// `referenced = referencing [AND ...]` over every column pair of `fk`, a

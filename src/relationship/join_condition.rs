@@ -139,6 +139,7 @@ fn determine_joins(input: &mut JoinInput<'_>) -> Result<(Expr, Option<Expr>)> {
             relationship: key.to_owned(),
             secondary: secondary_name(),
         },
+        FkJoinError::Broken(e) => *e,
     };
     match input.secondary {
         Some(secondary) => {

@@ -178,7 +178,9 @@ impl BrokenForeignKey {
 
     /// The first referred column the referred table lacks.
     pub fn missing_column(&self) -> &str {
-        &self.referred_columns[self.missing]
+        self.referred_columns
+            .get(self.missing)
+            .map_or("", String::as_str)
     }
 
     /// SQLAlchemy's error for a relationship that needs this key

@@ -17,6 +17,7 @@ fn expected_kind(class: &str, message: &str) -> Option<ErrorKind> {
     Some(match class {
         "NoForeignKeysError" => ErrorKind::NoForeignKeys,
         "AmbiguousForeignKeysError" => ErrorKind::AmbiguousForeignKeys,
+        "NoReferencedColumnError" => ErrorKind::UnknownColumn,
         "ArgumentError" if message.contains("could not determine any unambiguous local/remote") => {
             ErrorKind::NoLocalRemotePairs
         }
