@@ -254,3 +254,61 @@ fn relationship_predicates_refuse_a_criterion_past_the_limit() {
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
     });
 }
+
+// ---------------------------------------------------------------------------
+// DDL
+// ---------------------------------------------------------------------------
+
+/// DDL is read by sqlrel's own readers, which skip over expressions
+/// (defaults, checks, data) without building trees: any length goes.
+#[test]
+fn ddl_with_long_expressions_reads_on_a_small_stack() {
+    on_small_stack(|| {
+        let chain = sum(200_000);
+        let ors = vec!["a = 1"; 200_000].join(" OR ");
+        let ddl = format!(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER DEFAULT {chain}, CHECK ({ors}));
+             INSERT INTO t VALUES (1, {chain});"
+        );
+        for dialect in [
+            sqlrel::schema::DdlDialect::Generic,
+            sqlrel::schema::DdlDialect::Postgres,
+            sqlrel::schema::DdlDialect::MySql,
+            sqlrel::schema::DdlDialect::Sqlite,
+        ] {
+            let schema = Schema::read_ddl(ddl.as_bytes(), dialect).expect("reads");
+            assert_eq!(schema.table("t").expect("t").columns().len(), 2);
+        }
+    });
+}
+
+/// A statement sqlrel does not read is parsed by sqlparser only to tell
+/// SQL from garbage; one that nests too deep for that is skipped unparsed,
+/// with a warning.
+#[test]
+fn ddl_statements_sqlrel_does_not_read_are_bounded() {
+    on_small_stack(|| {
+        let chain = sum(200_000);
+        for statement in [
+            format!("CREATE FOOBAR v AS SELECT {chain}"),
+            format!("MSCK REPAIR TABLE t PARTITION (p = {chain})"),
+            format!("EXPLAIN SELECT {chain}"),
+            format!("CREATE VIEW v AS SELECT {chain} FROM t"),
+        ] {
+            let ddl = format!("CREATE TABLE t (id INTEGER PRIMARY KEY);\n{statement};");
+            let schema = Schema::read_ddl(ddl.as_bytes(), sqlrel::schema::DdlDialect::Generic)
+                .expect("read");
+            assert!(schema.table("t").is_ok());
+        }
+        let ddl = format!("CREATE FOOBAR v AS SELECT {chain};");
+        let schema =
+            Schema::read_ddl(ddl.as_bytes(), sqlrel::schema::DdlDialect::Generic).expect("read");
+        let warnings: Vec<&str> = schema.warnings().iter().map(|w| w.message()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "skipped: sqlrel does not read this kind of statement (not parsed: it nests too deep)"
+            ]
+        );
+    });
+}

@@ -491,9 +491,26 @@ fn unknown_statement(
     flavor: Flavor,
 ) -> Result<()> {
     let dialect = flavor.parser_dialect();
-    let parsed = Parser::new(&*dialect)
-        .try_with_sql(&statement.text)
-        .and_then(|mut parser| parser.parse_statement());
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&*dialect, &statement.text)
+        .tokenize_with_location()
+        .map_err(sqlparser::parser::ParserError::from);
+    // sqlparser's tree of a long operator chain is as deep as the chain,
+    // and dropping it recurses: such a statement is skipped unparsed.
+    if let Ok(tokens) = &tokens
+        && crate::nesting::check_chains(tokens, "DDL", crate::nesting::Count::All).is_err()
+    {
+        catalog.warn(
+            WarningKind::SkippedStatement,
+            "skipped: sqlrel does not read this kind of statement (not parsed: it nests too deep)",
+            Some(location(statement)),
+        );
+        return Ok(());
+    }
+    let parsed = tokens.and_then(|tokens| {
+        Parser::new(&*dialect)
+            .with_tokens_with_locations(tokens)
+            .parse_statement()
+    });
     match parsed {
         Ok(_) => {
             catalog.warn(
