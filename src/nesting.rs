@@ -3,7 +3,7 @@
 //! input nesting deeper than the stack allows would abort the process. Each
 //! way in is bounded instead, with a typed error at a documented limit:
 //!
-//! - text (SQL text, join conditions, DDL): at most [`MAX_CHAIN`] binary
+//! - text (SQL text, join conditions): at most [`MAX_CHAIN`] binary
 //!   operators in the chains enclosing any point of an expression
 //!   (`1 + 1 + ...`, `a OR b OR ...` parse into trees as deep as the chain
 //!   is long; a parenthesized chain inside another adds to it), checked on
@@ -11,6 +11,10 @@
 //!   count apart, against [`MAX_CONDITION_TERMS`]; parentheses, subqueries
 //!   and function calls nest at most as deep as sqlparser allows (its
 //!   recursion limit of 50 leaves about 45 levels of parentheses);
+//! - DDL: sqlrel's readers build no expression trees (defaults, checks and
+//!   data are skipped over), and a statement they do not read is parsed by
+//!   sqlparser only when its chains are within [`MAX_CHAIN`], else skipped
+//!   with a warning;
 //! - expressions built in Rust: at most [`MAX_DEPTH`] levels, checked
 //!   without recursion (`Expr::check_depth`) before they are rendered,
 //!   printed or adapted.
