@@ -144,12 +144,20 @@ pub(super) fn check_no_stray_calls(
     expanded: &HashSet<Location>,
 ) -> Result<()> {
     let empty = Scope::default();
+    let mut names: Option<HashSet<&str>> = None;
     for (parts, start) in dotted_calls(tokens) {
         if expanded.contains(&start) {
             continue;
         }
         let scope = scopes.get(&start).unwrap_or(&empty);
-        if let Some(error) = stray(registry, scope, &parts) {
+        // Built on the first call that needs it: the names of every
+        // relationship, whatever its table.
+        let mut relationship_named = |name: &str| {
+            names
+                .get_or_insert_with(|| registry.relationships().map(|r| r.name()).collect())
+                .contains(name)
+        };
+        if let Some(error) = stray(registry, scope, &parts, &mut relationship_named) {
             return Err(match position_of(start) {
                 Some(p) => error.context(format!("in SQL text at {p}")),
                 None => error,
@@ -196,20 +204,39 @@ fn dotted_calls(tokens: &[TokenWithSpan]) -> Vec<(Vec<String>, Location)> {
 /// The error for a dotted call that names a relationship but is not an
 /// expanded relationship call; `None` when it names none (an ordinary,
 /// schema-qualified function).
-fn stray(registry: &Registry, scope: &Scope, parts: &[String]) -> Option<Error> {
+fn stray(
+    registry: &Registry,
+    scope: &Scope,
+    parts: &[String],
+    relationship_named: &mut impl FnMut(&str) -> bool,
+) -> Option<Error> {
     for split in 1..parts.len() {
         let owner = parts[..split].join(".");
         let table = match scope.lookup(&owner) {
             Some(Named::Table(item)) => item.table.clone(),
-            Some(Named::Cte | Named::Other) => {
+            Some(Named::Cte) => {
                 let names_relationship = registry
                     .schema()
                     .table(&owner)
                     .is_ok_and(|t| registry.get(t.id(), &parts[split]).is_some());
                 if names_relationship {
                     return Some(Error::invalid(format!(
-                        "'{owner}' names a CTE or a subquery here, not the table {owner}: \
+                        "'{owner}' names a CTE here, not the table {owner}: \
                          relationship calls apply to tables"
+                    )));
+                }
+                continue;
+            }
+            Some(Named::Other) => {
+                // A subquery or a table the schema lacks has no
+                // relationships: a call naming one here was meant for a
+                // table.
+                if relationship_named(&parts[split]) {
+                    return Some(Error::invalid(format!(
+                        "'{owner}' names a subquery or a table the schema does not have here, \
+                         and '{}' is a relationship: relationship calls apply to tables of the \
+                         schema (or their aliases)",
+                        parts[split]
                     )));
                 }
                 continue;

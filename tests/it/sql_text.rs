@@ -415,6 +415,25 @@ fn names_resolve_innermost_first() {
             "{text}: {e}"
         );
     }
+    // An alias of a table the schema lacks, or of a subquery, has no
+    // relationships: a call naming one is refused, never passed through.
+    for text in [
+        "SELECT u.id FROM u.sers u WHERE u.p(1)",
+        "SELECT u.id FROM x.y u WHERE u.p.has()",
+        "SELECT u.id FROM (SELECT 1 AS id) u WHERE u.p.has()",
+    ] {
+        let e = expand_sql(&reg, text, Dialect::Postgres).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "'u' names a subquery or a table the schema does not have here, and 'p' is a \
+                 relationship"
+            ),
+            "{text}: {e}"
+        );
+    }
+    // A name that is no relationship stays an ordinary function.
+    let sql = expand_sql(&reg, "SELECT x.y.f(1) FROM x.y", Dialect::Postgres).unwrap();
+    assert_eq!(sql, "SELECT x.y.f(1) FROM x.y");
 }
 
 /// Only reading statements are expanded.
