@@ -341,6 +341,8 @@ pub enum Error {
          '{table}': table '{referred_table}' has no column named '{column}'"
     )]
     NoReferencedColumn {
+        /// The relationship whose join needed the key, when one did.
+        relationship: Option<String>,
         /// The table owning the foreign key.
         table: String,
         /// The table the key refers to.
@@ -502,6 +504,10 @@ impl Error {
             | Error::InvalidRequest { relationship, .. }
             | Error::MissingValue { relationship, .. } => Some(relationship),
             Error::Context {
+                relationship: Some(relationship),
+                ..
+            }
+            | Error::NoReferencedColumn {
                 relationship: Some(relationship),
                 ..
             } => Some(relationship),

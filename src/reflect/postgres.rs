@@ -107,6 +107,12 @@ ORDER BY 1, 2, 5";
 /// consistent snapshot, and the session is left as it was (no transaction
 /// is opened). Needs PostgreSQL 11 or later.
 ///
+/// The connection is the caller's, and so are its time limits: a server
+/// that stops answering blocks this call unless the client's
+/// [`Config`](postgres::Config) bounds it (`connect_timeout`, and
+/// `options("-c statement_timeout=10000")` for the query; the `sqlrel` tool
+/// also waits on another thread).
+///
 /// An empty `schemas` gives an empty schema; a name listed twice is read
 /// once.
 ///

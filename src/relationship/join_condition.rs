@@ -139,7 +139,20 @@ fn determine_joins(input: &mut JoinInput<'_>) -> Result<(Expr, Option<Expr>)> {
             relationship: key.to_owned(),
             secondary: secondary_name(),
         },
-        FkJoinError::Broken(e) => *e,
+        FkJoinError::Broken(e) => match *e {
+            Error::NoReferencedColumn {
+                table,
+                referred_table,
+                column,
+                ..
+            } => Error::NoReferencedColumn {
+                relationship: Some(key.to_owned()),
+                table,
+                referred_table,
+                column,
+            },
+            other => other,
+        },
     };
     match input.secondary {
         Some(secondary) => {

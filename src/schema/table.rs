@@ -187,6 +187,7 @@ impl BrokenForeignKey {
     /// ([`Error::NoReferencedColumn`](crate::Error::NoReferencedColumn)).
     pub fn error(&self) -> crate::Error {
         crate::Error::NoReferencedColumn {
+            relationship: None,
             table: self.table_name.clone(),
             referred_table: self.referred_table_name.clone(),
             column: self.missing_column().to_owned(),

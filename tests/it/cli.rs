@@ -5,10 +5,11 @@
 use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value as Json;
 
+use common::cli::{sqlrel, stderr, stdout};
 use common::engines::{Engine, Postgres, Sqlite};
 
 fn root() -> PathBuf {
@@ -24,21 +25,6 @@ fn shop_toml() -> String {
         .join("examples/data/shop_relationships.toml")
         .display()
         .to_string()
-}
-
-fn sqlrel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sqlrel"))
-        .args(args)
-        .output()
-        .expect("run the sqlrel binary")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr")
 }
 
 /// Runs and requires success, returning stdout.

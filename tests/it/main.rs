@@ -14,6 +14,8 @@ mod automap;
 mod cli;
 #[cfg(feature = "cli")]
 mod cli_dumps;
+#[cfg(feature = "cli")]
+mod cli_inputs;
 mod comparators;
 mod conformance;
 mod ddl_dialects;

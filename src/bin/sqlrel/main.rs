@@ -1,6 +1,7 @@
 //! `sqlrel`: inspect a schema's relationships and expand relationship-aware
 //! SQL text, from the command line.
 
+mod db;
 mod inspect;
 mod source;
 
@@ -103,14 +104,19 @@ impl From<sqlrel::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let json_errors = matches!(
-        cli.command,
-        Command::Inspect {
-            format: Format::Json,
-            ..
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let json_errors = wants_json(&args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        // Usage mistakes in a JSON mode are JSON too; help and version are
+        // printed as usual.
+        Err(e) if json_errors && e.use_stderr() => {
+            let message = e.render().to_string();
+            print_json_error("usage", None, message.trim_end());
+            return ExitCode::from(2);
         }
-    ) || matches!(cli.command, Command::Sql { params: true, .. });
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
@@ -128,26 +134,45 @@ fn main() -> ExitCode {
             }
         }
         Err(Failure::Io(message)) => {
-            eprintln!("sqlrel: {message}");
+            if json_errors {
+                print_json_error("io", None, &message);
+            } else {
+                eprintln!("sqlrel: {message}");
+            }
             ExitCode::from(1)
         }
         Err(Failure::Sqlrel(e)) => {
             if json_errors {
-                let error = json!({"error": {
-                    "kind": e.kind().as_str(),
-                    "relationship": e.relationship(),
-                    "message": e.to_string(),
-                }});
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&error).unwrap_or_default()
-                );
+                print_json_error(e.kind().as_str(), e.relationship(), &e.to_string());
             } else {
                 eprintln!("sqlrel: {e}");
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether the command line asks for JSON (`inspect --format json`, `sql
+/// --params`), read from the raw arguments so that it holds for mistakes
+/// in them too.
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    args.contains(&"--params")
+        || args.contains(&"--format=json")
+        || args.windows(2).any(|w| w == ["--format", "json"])
+}
+
+/// The error object of docs/inspect-json.md, on stdout.
+fn print_json_error(kind: &str, relationship: Option<&str>, message: &str) {
+    let error = json!({"error": {
+        "kind": kind,
+        "relationship": relationship,
+        "message": message,
+    }});
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&error).unwrap_or_default()
+    );
 }
 
 fn run(cli: Cli) -> Result<String, Failure> {

@@ -2,13 +2,14 @@
 //! `--db` (reflection), `--relationships` (TOML) and/or `--automap`.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use sqlrel::registry::Registry;
 use sqlrel::relationship_file as file;
 use sqlrel::schema::{DdlDialect, Schema};
 
-use crate::Failure;
+use crate::{Failure, db};
 
 #[derive(Args)]
 pub(crate) struct Source {
@@ -33,6 +34,13 @@ pub(crate) struct Source {
     /// PostgreSQL schema to reflect (repeatable; default: public).
     #[arg(long = "db-schema", value_name = "NAME")]
     db_schemas: Vec<String>,
+    /// Seconds --db may take to connect to a server.
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    connect_timeout: u64,
+    /// Seconds --db may take to read the catalog once connected (or to wait
+    /// for a locked SQLite database).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    statement_timeout: u64,
     /// TOML relationship file; format: docs/relationship-file.md in the sqlrel
     /// repository.
     #[arg(long, value_name = "FILE.toml")]
@@ -51,9 +59,36 @@ enum DdlDialectArg {
     Sqlite,
 }
 
+/// A text file: a leading byte-order mark is dropped, and bytes that are not
+/// UTF-8 are bad input (status 2) with their offset and position.
 fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(text) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => {
+            let valid = &text[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            let offset = e.valid_up_to() + (bytes.len() - text.len());
+            Err(Failure::Sqlrel(sqlrel::Error::Parse {
+                what: path.display().to_string(),
+                message: format!(
+                    "invalid UTF-8 at byte {offset} (0x{:02X}); save the file as UTF-8",
+                    bytes.get(offset).copied().unwrap_or_default()
+                ),
+                position: Some(sqlrel::Position {
+                    line: line as u64,
+                    column: column as u64,
+                }),
+            }))
+        }
+    }
 }
 
 /// Prints what reading the schema skipped or dropped, on stderr.
@@ -68,7 +103,7 @@ impl Source {
         let schema = self.read_schema()?;
         let origin = match &self.schema {
             Some(path) => path.display().to_string(),
-            None => self.db.clone().unwrap_or_default(),
+            None => db::redacted(self.db.as_deref().unwrap_or_default()),
         };
         report_warnings(&schema, &origin);
         Ok(schema)
@@ -93,31 +128,15 @@ impl Source {
                 _ => Failure::Sqlrel(e.context(format!("in {}", path.display()))),
             });
         }
-        let url = self.db.as_deref().unwrap_or_default();
-        if let Some(path) = url.strip_prefix("sqlite:") {
-            let path = path.trim_start_matches("//");
-            if !Path::new(path).exists() {
-                return Err(Failure::Io(format!("no SQLite database at {path}")));
-            }
-            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let conn = rusqlite::Connection::open_with_flags(path, flags)
-                .map_err(|e| Failure::Io(format!("cannot open {path}: {e}")))?;
-            return Ok(sqlrel::reflect::sqlite(&conn)?);
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let mut client = postgres::Client::connect(url, postgres::NoTls)
-                .map_err(|e| Failure::Io(format!("cannot connect to {url}: {e}")))?;
-            let schemas: Vec<&str> = if self.db_schemas.is_empty() {
-                vec!["public"]
-            } else {
-                self.db_schemas.iter().map(String::as_str).collect()
-            };
-            return Ok(sqlrel::reflect::postgres(&mut client, &schemas)?);
-        }
-        Err(Failure::Sqlrel(sqlrel::Error::InvalidArgument {
-            message: format!("--db must be sqlite:PATH or postgres://..., not {url:?}"),
-        }))
+        let limits = db::Limits {
+            connect: Duration::from_secs(self.connect_timeout),
+            statement: Duration::from_secs(self.statement_timeout),
+        };
+        db::reflect(
+            self.db.as_deref().unwrap_or_default(),
+            &self.db_schemas,
+            limits,
+        )
     }
 
     /// The configured registry.

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod case;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod engines;
 pub mod exec;
 pub mod generate;
