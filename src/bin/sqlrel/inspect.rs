@@ -5,28 +5,38 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Value as Json, json};
 use sqlrel::expr::Value;
 use sqlrel::registry::Registry;
 use sqlrel::relationship::{Direction, Relationship};
-use sqlrel::schema::{ColumnRef, Table};
+use sqlrel::schema::{ColumnRef, SchemaWarning, Table};
 
 use crate::Format;
 
-/// The registry in `format`, ending with a newline.
-pub(crate) fn render(registry: &Registry, format: Format) -> String {
+/// Writes the registry in `format` to `out`, ending with a newline.
+pub(crate) fn render(
+    registry: &Registry,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut relationships: Vec<&Relationship> = registry.relationships().collect();
     relationships.sort_by(|a, b| a.key().cmp(b.key()));
-    match format {
+    let text = match format {
         Format::Text => text(&relationships),
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json_document(registry, &relationships))
-                .unwrap_or_default()
-        ),
+        Format::Json => {
+            let document = Document {
+                relationships: Relationships(&relationships),
+                schema_warnings: Warnings(registry.schema().warnings()),
+            };
+            serde_json::to_writer_pretty(&mut *out, &document)?;
+            "\n".to_owned()
+        }
         Format::Mermaid => mermaid(registry, &relationships),
         Format::Dot => dot(registry, &relationships),
-    }
+    };
+    out.write_all(text.as_bytes())
 }
 
 /// A bound value as JSON (for `sql --params`).
@@ -45,70 +55,110 @@ pub(crate) fn value_json(v: &Value) -> Json {
     }
 }
 
-fn names(columns: &[ColumnRef]) -> Vec<String> {
+/// The JSON document (docs/inspect-json.md), written as it is serialized:
+/// each relationship's view is made when its turn comes, so memory does not
+/// grow with the document.
+#[derive(Serialize)]
+struct Document<'r> {
+    relationships: Relationships<'r>,
+    #[serde(skip_serializing_if = "Warnings::is_empty")]
+    schema_warnings: Warnings<'r>,
+}
+
+struct Relationships<'r>(&'r [&'r Relationship]);
+
+impl Serialize for Relationships<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|r| RelationshipView(r)))
+    }
+}
+
+struct RelationshipView<'r>(&'r Relationship);
+
+impl Serialize for RelationshipView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut map = serializer.serialize_map(Some(17))?;
+        map.serialize_entry("table", &Shown(r.parent().qualified_name()))?;
+        map.serialize_entry("name", r.name())?;
+        map.serialize_entry("target", &Shown(r.target().qualified_name()))?;
+        map.serialize_entry("direction", r.direction().as_str())?;
+        map.serialize_entry("uselist", &r.uselist())?;
+        map.serialize_entry("secondary", &r.secondary().map(|s| Shown(s.qualified_name())))?;
+        map.serialize_entry("primaryjoin", &Shown(r.primaryjoin()))?;
+        map.serialize_entry("secondaryjoin", &r.secondaryjoin().map(Shown))?;
+        map.serialize_entry("local_remote_pairs", &Pairs(r.local_remote_pairs()))?;
+        map.serialize_entry("synchronize_pairs", &Pairs(r.synchronize_pairs()))?;
+        map.serialize_entry(
+            "secondary_synchronize_pairs",
+            &Pairs(r.secondary_synchronize_pairs()),
+        )?;
+        map.serialize_entry("foreign_key_columns", &sorted_names(r.foreign_key_columns()))?;
+        map.serialize_entry("remote_side", &sorted_names(r.remote_side()))?;
+        map.serialize_entry("local_columns", &sorted_names(r.local_columns()))?;
+        map.serialize_entry("viewonly", &r.viewonly())?;
+        map.serialize_entry("backref_of", &r.backref_of())?;
+        map.serialize_entry("warnings", r.warnings())?;
+        map.end()
+    }
+}
+
+/// A value serialized as its `Display` text, without an intermediate
+/// `String`.
+struct Shown<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// Column pairs as `[[a, b], ...]`.
+struct Pairs<'r>(&'r [(ColumnRef, ColumnRef)]);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(a, b)| [Shown(a), Shown(b)]))
+    }
+}
+
+/// Column names, sorted (the contract's order).
+fn sorted_names(columns: &[ColumnRef]) -> Vec<String> {
     let mut names: Vec<String> = columns.iter().map(ToString::to_string).collect();
     names.sort();
     names
 }
 
-fn pairs(pairs: &[(ColumnRef, ColumnRef)]) -> Vec<[String; 2]> {
-    pairs
-        .iter()
-        .map(|(a, b)| [a.to_string(), b.to_string()])
-        .collect()
-}
-
 /// What reading the schema skipped or dropped (also printed on stderr).
-fn warnings_json(registry: &Registry) -> Vec<Json> {
-    registry
-        .schema()
-        .warnings()
-        .iter()
-        .map(|w| {
-            let at = w.statement();
-            json!({
-                "kind": w.kind().as_str(),
-                "message": w.message(),
-                "statement": at.map(|s| s.number()),
-                "line": at.map(|s| s.position().line),
-                "column": at.map(|s| s.position().column),
-                "start": at.map(|s| s.start()),
-            })
-        })
-        .collect()
+struct Warnings<'r>(&'r [SchemaWarning]);
+
+impl Warnings<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-fn json_document(registry: &Registry, relationships: &[&Relationship]) -> Json {
-    let items: Vec<Json> = relationships
-        .iter()
-        .map(|r| {
-            json!({
-                "table": r.parent().qualified_name().to_string(),
-                "name": r.name(),
-                "target": r.target().qualified_name().to_string(),
-                "direction": r.direction().as_str(),
-                "uselist": r.uselist(),
-                "secondary": r.secondary().map(|s| s.qualified_name().to_string()),
-                "primaryjoin": r.primaryjoin().to_string(),
-                "secondaryjoin": r.secondaryjoin().map(ToString::to_string),
-                "local_remote_pairs": pairs(r.local_remote_pairs()),
-                "synchronize_pairs": pairs(r.synchronize_pairs()),
-                "secondary_synchronize_pairs": pairs(r.secondary_synchronize_pairs()),
-                "foreign_key_columns": names(r.foreign_key_columns()),
-                "remote_side": names(r.remote_side()),
-                "local_columns": names(r.local_columns()),
-                "viewonly": r.viewonly(),
-                "backref_of": r.backref_of(),
-                "warnings": r.warnings(),
-            })
-        })
-        .collect();
-    let mut document = json!({ "relationships": items });
-    let warnings = warnings_json(registry);
-    if !warnings.is_empty() {
-        document["schema_warnings"] = Json::Array(warnings);
+impl Serialize for Warnings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(WarningView))
     }
-    document
+}
+
+struct WarningView<'r>(&'r SchemaWarning);
+
+impl Serialize for WarningView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let w = self.0;
+        let at = w.statement();
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("kind", w.kind().as_str())?;
+        map.serialize_entry("message", w.message())?;
+        map.serialize_entry("statement", &at.map(|s| s.number()))?;
+        map.serialize_entry("line", &at.map(|s| s.position().line))?;
+        map.serialize_entry("column", &at.map(|s| s.position().column))?;
+        map.serialize_entry("start", &at.map(|s| s.start()))?;
+        map.end()
+    }
 }
 
 fn text(relationships: &[&Relationship]) -> String {

@@ -90,11 +90,19 @@ impl From<DialectArg> for Dialect {
     }
 }
 
-/// Why the tool stops: an input or configuration problem (status 2) or an
-/// I/O problem (status 1).
+/// Why the tool stops: an input or configuration problem (status 2), an
+/// I/O problem (status 1), or output that cannot be written (status 1, or
+/// 0 for a closed pipe).
 pub(crate) enum Failure {
     Sqlrel(sqlrel::Error),
     Io(String),
+    Output(std::io::Error),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Output(e)
+    }
 }
 
 impl From<sqlrel::Error> for Failure {
@@ -117,21 +125,17 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    match run(cli) {
-        Ok(output) => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(output.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                Ok(()) => ExitCode::SUCCESS,
-                // A closed pipe (`sqlrel ... | head`) is not worth a message.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("sqlrel: cannot write the output: {e}");
-                    ExitCode::from(1)
-                }
-            }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = run(cli, &mut out).and_then(|()| out.flush().map_err(Failure::Output));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`sqlrel ... | head`) is not worth a message.
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Output(e)) => {
+            eprintln!("sqlrel: cannot write the output: {e}");
+            ExitCode::from(1)
         }
         Err(Failure::Io(message)) => {
             if json_errors {
@@ -175,11 +179,13 @@ fn print_json_error(kind: &str, relationship: Option<&str>, message: &str) {
     );
 }
 
-fn run(cli: Cli) -> Result<String, Failure> {
+/// Runs the command, writing its output to `out` (streamed: a large
+/// `inspect --format json` is never held whole in memory).
+fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
     match cli.command {
         Command::Inspect { source, format } => {
             let registry = source.registry()?;
-            Ok(inspect::render(&registry, format))
+            Ok(inspect::render(&registry, format, out)?)
         }
         Command::Sql {
             source,
@@ -204,13 +210,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if params {
                 let params: Vec<serde_json::Value> =
                     expansion.values.iter().map(inspect::value_json).collect();
-                Ok(format!(
-                    "{}\n",
-                    json!({"sql": expansion.sql, "params": params})
-                ))
+                writeln!(out, "{}", json!({"sql": expansion.sql, "params": params}))?;
             } else {
-                Ok(format!("{}\n", expansion.sql))
+                writeln!(out, "{}", expansion.sql)?;
             }
+            Ok(())
         }
     }
 }
