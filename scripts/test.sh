@@ -7,7 +7,8 @@
 # Either way SQLREL_REQUIRE_SERVERS=1 is set: a server test whose URL is
 # missing then fails instead of being skipped (as plain `cargo test` does).
 # SQLREL_TEST_CMD overrides the command run (default: cargo test
-# --all-features --locked); it is run with `bash -c`, script args as "$@".
+# --all-features --locked, then scripts/interop.sh when no args are given);
+# it is run with `bash -c`, script args as "$@".
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,7 +22,9 @@ run_tests() {
     if [[ -n ${SQLREL_TEST_CMD:-} ]]; then
         "$@" bash -c "$SQLREL_TEST_CMD" scripts/test.sh "${args[@]}"
     else
-        "$@" cargo test --all-features --locked "${args[@]}"
+        # Then, for the whole suite (no arguments), the interop programs.
+        "$@" bash -c 'cargo test --all-features --locked "$@" && { (($#)) || scripts/interop.sh; }' \
+            scripts/test.sh "${args[@]}"
     fi
 }
 args=("$@")

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Layers, bottom up: each module uses only those above it in this list.
 // `docs/architecture.md` explains the map.
@@ -13,6 +14,7 @@ pub mod nesting;
 pub mod schema;
 // ... and read from a live database.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub mod reflect;
 // 2. The annotated expression AST and the condition parser.
 pub mod expr;
@@ -31,3 +33,11 @@ pub mod relationship_file;
 pub mod sql_text;
 
 pub use error::{Error, ErrorKind, Position, Result};
+
+/// The sea-query sqlrel builds statements with (1.x), so that
+/// `Expr::to_sea_query`, `Select::build`'s `Values` and sea-query's binders
+/// meet without a version to match by hand.
+pub use sea_query;
+/// The sqlparser sqlrel reads SQL with (0.64), whose dialects and errors
+/// appear in sqlrel's API.
+pub use sqlparser;
