@@ -84,7 +84,10 @@ impl Serialize for RelationshipView<'_> {
         map.serialize_entry("target", &Shown(r.target().qualified_name()))?;
         map.serialize_entry("direction", r.direction().as_str())?;
         map.serialize_entry("uselist", &r.uselist())?;
-        map.serialize_entry("secondary", &r.secondary().map(|s| Shown(s.qualified_name())))?;
+        map.serialize_entry(
+            "secondary",
+            &r.secondary().map(|s| Shown(s.qualified_name())),
+        )?;
         map.serialize_entry("primaryjoin", &Shown(r.primaryjoin()))?;
         map.serialize_entry("secondaryjoin", &r.secondaryjoin().map(Shown))?;
         map.serialize_entry("local_remote_pairs", &Pairs(r.local_remote_pairs()))?;
@@ -93,7 +96,10 @@ impl Serialize for RelationshipView<'_> {
             "secondary_synchronize_pairs",
             &Pairs(r.secondary_synchronize_pairs()),
         )?;
-        map.serialize_entry("foreign_key_columns", &sorted_names(r.foreign_key_columns()))?;
+        map.serialize_entry(
+            "foreign_key_columns",
+            &sorted_names(r.foreign_key_columns()),
+        )?;
         map.serialize_entry("remote_side", &sorted_names(r.remote_side()))?;
         map.serialize_entry("local_columns", &sorted_names(r.local_columns()))?;
         map.serialize_entry("viewonly", &r.viewonly())?;
