@@ -16,6 +16,7 @@ mod cli;
 mod cli_dumps;
 mod comparators;
 mod conformance;
+mod ddl_case;
 mod ddl_dialects;
 mod ddl_dumps;
 #[cfg(all(feature = "sqlite", feature = "postgres"))]

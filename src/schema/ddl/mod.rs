@@ -64,10 +64,14 @@ pub enum DdlDialect {
     Detect,
     /// No dialect's particulars: `"name"`, `` `name` `` and `[name]` are
     /// quoted names, `'...'` strings without backslash escapes, `$$...$$`
-    /// strings; MySQL's executable comments are read.
+    /// strings; MySQL's executable comments are read. Names are kept as
+    /// written and match only when they are the same.
     Generic,
     /// PostgreSQL (`pg_dump`): `E'...'` and `$tag$...$tag$` strings,
     /// nested comments, psql meta-commands, `COPY ... FROM stdin` data.
+    /// Unquoted names are folded to lower case as PostgreSQL folds them
+    /// (ASCII letters, as in a UTF-8 database): `CREATE TABLE Users` is
+    /// table `users`, and `"Users"` another one.
     Postgres,
     /// MySQL / MariaDB (`mysqldump`, `mariadb-dump`): backslash escapes,
     /// `"..."` strings, `#` comments, executable comments, `DELIMITER`.
@@ -154,6 +158,13 @@ impl Flavor {
     /// `source file` is a client command (the mysql client).
     fn source_command(self) -> bool {
         matches!(self, Flavor::MySql | Flavor::Generic)
+    }
+
+    /// Unquoted names are folded to lower case, as PostgreSQL folds them
+    /// (ASCII letters only, as it does in a UTF-8 database):
+    /// `CREATE TABLE Users` is table `users`.
+    fn folds_unquoted_names(self) -> bool {
+        self == Flavor::Postgres
     }
 
     fn parser_dialect(self) -> Box<dyn ParserDialect> {
