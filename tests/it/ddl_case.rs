@@ -1,21 +1,25 @@
 //! Names and case in DDL input, as each server treats them: PostgreSQL
 //! folds unquoted names to lower case (ASCII letters only, as in a UTF-8
-//! database) and keeps quoted ones; the generic dialect matches names
+//! database) and keeps quoted ones; SQLite matches names in any ASCII case
+//! and keeps them as declared; MySQL/MariaDB match column and index names in
+//! any case and table names as written; the generic dialect matches names
 //! exactly.
 //!
-//! The server tests create the DDL on the server itself, read the same text
-//! with sqlrel, and run relationship predicates built from it there: the
-//! names sqlrel emits are the ones the server finds, and the rows are the
-//! right ones.
+//! The engine tests create the DDL on the engine itself, read the same text
+//! with sqlrel, and run relationship predicates and joins built from it
+//! there: the names sqlrel emits are the ones the server finds, and the
+//! rows are the right ones.
 
 use crate::common;
 
-use common::engines::{Engine, skip_without_server};
-use common::exec::{engine, ids, run_both};
+use std::collections::BTreeSet;
+
+use common::engines::{Engine, on_each_engine, skip_without_server};
+use common::exec::{engine, ids, rows, run_both};
 use sqlrel::expr::{Expr, FromItem};
 use sqlrel::query::{Dialect, Order, Select};
 use sqlrel::registry::Registry;
-use sqlrel::schema::{DdlDialect, Schema, Table};
+use sqlrel::schema::{DdlDialect, Schema, Table, WarningKind};
 use sqlrel::{Error, ErrorKind};
 
 fn names<'t>(table: &'t Table, ids: &[sqlrel::schema::ColumnId]) -> Vec<&'t str> {
@@ -262,7 +266,275 @@ fn the_generic_dialect_matches_names_exactly() {
     assert_eq!(e.kind(), ErrorKind::UnknownColumn, "{e}");
 }
 
+// --- SQLite ------------------------------------------------------------------------
+
+#[test]
+fn sqlite_matches_names_in_any_ascii_case() {
+    let ddl = r#"
+CREATE TABLE Users (Id INTEGER, EMail TEXT, Old TEXT, PRIMARY KEY (ID));
+CREATE TABLE Orders (Id INTEGER PRIMARY KEY, USER_ID INTEGER REFERENCES USERS (ID),
+    Mail TEXT, Note_Id INTEGER,
+    FOREIGN KEY (mail) REFERENCES users (email),
+    FOREIGN KEY (NOTE_ID) REFERENCES "NOTES" ("ID"));
+CREATE TABLE Notes (Id INTEGER PRIMARY KEY);
+CREATE UNIQUE INDEX Users_Mail ON USERS (EMAIL);
+CREATE UNIQUE INDEX IF NOT EXISTS users_mail ON users (old);
+CREATE TABLE IF NOT EXISTS USERS (other);
+ALTER TABLE users RENAME COLUMN email TO Address;
+ALTER TABLE USERS DROP COLUMN OLD;
+ALTER TABLE USERS ADD COLUMN Extra TEXT;
+CREATE TABLE Scratch (id);
+DROP TABLE SCRATCH;
+CREATE TABLE main.Kept (K INTEGER PRIMARY KEY);
+CREATE TABLE Refs (k REFERENCES kept, K2 REFERENCES MAIN.KEPT);
+"#;
+    let s = read(ddl, Dialect::Sqlite);
+    assert_eq!(
+        describe(&s),
+        [
+            r#"Users ["Id", "Address", "Extra"] pk ["Id"]"#,
+            r#"Users unique Some("Users_Mail") ["Address"]"#,
+            r#"Orders ["Id", "USER_ID", "Mail", "Note_Id"] pk ["Id"]"#,
+            r#"Orders fk None ["USER_ID"] -> Users ["Id"]"#,
+            r#"Orders fk None ["Mail"] -> Users ["Address"]"#,
+            r#"Orders fk None ["Note_Id"] -> Notes ["Id"]"#,
+            r#"Notes ["Id"] pk ["Id"]"#,
+            r#"main.Kept ["K"] pk ["K"]"#,
+            r#"Refs ["k", "K2"] pk []"#,
+            r#"Refs fk None ["k"] -> main.Kept ["K"]"#,
+            r#"Refs fk None ["K2"] -> main.Kept ["K"]"#,
+        ]
+    );
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+}
+
+#[test]
+fn sqlite_folds_only_ascii_letters() {
+    // `ÄID` is `Äid` to SQLite, `äid` is not: a key naming it is broken
+    // (SQLite reports a foreign key mismatch when the key is used).
+    let s = read(
+        "CREATE TABLE p (Äid INTEGER PRIMARY KEY, x INTEGER);
+         CREATE TABLE c (a INTEGER REFERENCES P (ÄID), b INTEGER REFERENCES p (äid));",
+        Dialect::Sqlite,
+    );
+    let c = s.table("c").unwrap();
+    assert_eq!(describe(&s)[2], r#"c fk None ["a"] -> p ["Äid"]"#);
+    assert_eq!(c.foreign_keys().len(), 1);
+    assert_eq!(c.broken_foreign_keys().len(), 1);
+    assert_eq!(c.broken_foreign_keys()[0].missing_column(), "äid");
+    assert_eq!(s.warnings()[0].kind(), WarningKind::DroppedForeignKey);
+}
+
+#[test]
+fn sqlite_names_differing_only_in_case_are_one_name() {
+    let e = Schema::from_ddl_for(
+        "CREATE TABLE Users (id); CREATE TABLE users (id);",
+        Dialect::Sqlite,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        matches!(e.root(), Error::DuplicateTable { name } if name == "users"),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "'Users' and 'users' are one name: SQLite matches names in any ASCII case: table \
+         'users' is defined twice; give each table its own name (or namespace)"
+    );
+    let e = Schema::from_ddl_for("CREATE TABLE t (a, A);", Dialect::Sqlite).unwrap_err();
+    assert!(
+        matches!(e.root(), Error::DuplicateColumn { table, column } if table == "t" && column == "A"),
+        "{e:?}"
+    );
+    // Dropped first, the name is free again.
+    read(
+        "CREATE TABLE Users (id); DROP TABLE USERS; CREATE TABLE users (id);",
+        Dialect::Sqlite,
+    );
+}
+
+// --- MySQL ---------------------------------------------------------------------------
+
+#[test]
+fn mysql_matches_columns_in_any_case_and_tables_as_written() {
+    // What MariaDB 10.11 makes of this text (its SHOW CREATE TABLE), but
+    // for the order of the unique keys.
+    let ddl = "
+CREATE TABLE `Users` (`Id` INT PRIMARY KEY, `EMail` VARCHAR(50), `Name` INT, `Äid` INT,
+    UNIQUE KEY `UQ_Mail` (`email`), UNIQUE KEY `UQ_Aid` (`äid`));
+CREATE TABLE `users` (`id` INT PRIMARY KEY);
+CREATE TABLE `Orders` (`Id` INT PRIMARY KEY, `UID` INT, `LID` INT, `Mail` VARCHAR(50), `A` INT,
+    CONSTRAINT `FK_Orders_User` FOREIGN KEY (`uid`) REFERENCES `Users` (`ID`),
+    CONSTRAINT `FK_Orders_Lower` FOREIGN KEY (`lid`) REFERENCES `users` (`ID`),
+    CONSTRAINT `FK_Orders_Mail` FOREIGN KEY (`MAIL`) REFERENCES `Users` (`EMAIL`),
+    CONSTRAINT `FK_Orders_A` FOREIGN KEY (`a`) REFERENCES `Users` (`äID`));
+ALTER TABLE `Users` MODIFY `NAME` BIGINT NOT NULL;
+ALTER TABLE `Orders` DROP FOREIGN KEY `fk_orders_mail`;
+ALTER TABLE `Users` DROP INDEX `uq_mail`, ADD UNIQUE KEY `UQ_Name` (`name`);
+ALTER TABLE Orders RENAME COLUMN MAIL TO Address, CHANGE `a` `Ä` INT;
+";
+    let s = read(ddl, Dialect::MySql);
+    assert_eq!(
+        describe(&s),
+        [
+            r#"Users ["Id", "EMail", "NAME", "Äid"] pk ["Id"]"#,
+            r#"Users unique Some("UQ_Aid") ["Äid"]"#,
+            r#"Users unique Some("UQ_Name") ["NAME"]"#,
+            r#"users ["id"] pk ["id"]"#,
+            r#"Orders ["Id", "UID", "LID", "Address", "Ä"] pk ["Id"]"#,
+            r#"Orders fk Some("FK_Orders_User") ["UID"] -> Users ["Id"]"#,
+            r#"Orders fk Some("FK_Orders_Lower") ["LID"] -> users ["id"]"#,
+            r#"Orders fk Some("FK_Orders_A") ["Ä"] -> Users ["Äid"]"#,
+        ]
+    );
+    assert!(!s.table("Users").unwrap().columns()[2].is_nullable());
+    // Table names are case-sensitive (lower_case_table_names = 0).
+    let e = Schema::from_ddl_for(
+        "CREATE TABLE users (id INT PRIMARY KEY); CREATE TABLE o (u INT REFERENCES Users (id));",
+        Dialect::MySql,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownTable, "{e}");
+    let e = Schema::from_ddl_for(
+        "CREATE TABLE users (id INT PRIMARY KEY); ALTER TABLE USERS ADD COLUMN x INT;",
+        Dialect::MySql,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownTable, "{e}");
+    // Column names in any case are one name, beyond ASCII too.
+    let e = Schema::from_ddl_for("CREATE TABLE t (Äid INT, äid INT);", Dialect::MySql).unwrap_err();
+    assert!(
+        matches!(e.root(), Error::DuplicateColumn { column, .. } if column == "äid"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("'Äid' and 'äid' are one name: MySQL"),
+        "{e}"
+    );
+}
+
 // --- On the engines ----------------------------------------------------------------
+
+/// One schema, written for one engine with names in mixed case, referred to
+/// in other cases, quoted and not; a composite key; a second table whose
+/// name differs from the first's only in case (PostgreSQL: quoted; MySQL:
+/// another table), or (SQLite, where that is one name) a table referred to
+/// before it is created.
+struct CaseSchema {
+    ddl: &'static str,
+    data: &'static str,
+    /// The names sqlrel must give the tables: customers, the other
+    /// referred table, orders, accounts, transfers.
+    tables: [&'static str; 5],
+    /// The keys automap must give the relationships (it names them after
+    /// the tables, lower-cased, as SQLAlchemy does): customers' orders, the
+    /// other table's orders, an order's customer, its other customer,
+    /// accounts' transfers, a transfer's account.
+    keys: [&'static str; 6],
+}
+
+fn case_schema(dialect: Dialect) -> CaseSchema {
+    match dialect {
+        Dialect::Postgres => CaseSchema {
+            ddl: r#"
+CREATE TABLE Customers (Id INT PRIMARY KEY, Region TEXT NOT NULL);
+CREATE TABLE "Customers" (Id INT PRIMARY KEY);
+CREATE TABLE ORDERS (
+    ID INT PRIMARY KEY,
+    Customer_Id INT CONSTRAINT Orders_Customer_FK REFERENCES CUSTOMERS (ID),
+    Other_Id INT
+);
+ALTER TABLE Orders ADD CONSTRAINT Orders_Other_FK FOREIGN KEY (OTHER_ID) REFERENCES "Customers" (id);
+CREATE TABLE Accounts (Region TEXT, "Number" INT, PRIMARY KEY (REGION, "Number"));
+CREATE TABLE Transfers (
+    Id INT PRIMARY KEY, From_Region TEXT, From_Number INT,
+    CONSTRAINT Transfers_From_FK FOREIGN KEY (FROM_REGION, From_Number)
+        REFERENCES accounts (region, "Number")
+);
+"#,
+            data: r#"
+INSERT INTO "Customers" (ID) VALUES (1), (2);
+INSERT INTO Customers (ID, REGION) VALUES (1, 'n'), (2, 's'), (3, 'n');
+INSERT INTO Orders (Id, Customer_ID, Other_Id) VALUES (10, 1, 2), (11, 1, NULL), (12, 3, 2);
+INSERT INTO Accounts VALUES ('n', 1), ('n', 2), ('s', 1);
+INSERT INTO Transfers VALUES (100, 'n', 2), (101, 's', 1);
+"#,
+            tables: ["customers", "Customers", "orders", "accounts", "transfers"],
+            keys: [
+                "customers.orders_collection",
+                "Customers.orders_collection",
+                "orders.customers",
+                "orders.customers_2",
+                "accounts.transfers_collection",
+                "transfers.accounts",
+            ],
+        },
+        Dialect::MySql => CaseSchema {
+            ddl: "
+CREATE TABLE Customers (Id INT PRIMARY KEY, Region VARCHAR(10) NOT NULL);
+CREATE TABLE customers (id INT PRIMARY KEY);
+CREATE TABLE Orders (ID INT PRIMARY KEY, CUSTOMER_ID INT, Other_Id INT,
+    CONSTRAINT Orders_Customer_FK FOREIGN KEY (customer_id) REFERENCES Customers (ID));
+ALTER TABLE Orders ADD CONSTRAINT Orders_Other_FK FOREIGN KEY (OTHER_ID) REFERENCES customers (ID);
+CREATE TABLE Accounts (Region VARCHAR(10), Number INT, PRIMARY KEY (REGION, number));
+CREATE TABLE Transfers (Id INT PRIMARY KEY, From_Region VARCHAR(10), From_Number INT,
+    CONSTRAINT Transfers_From_FK FOREIGN KEY (FROM_REGION, FROM_NUMBER)
+        REFERENCES Accounts (region, NUMBER));
+",
+            data: "
+INSERT INTO customers (ID) VALUES (1), (2);
+INSERT INTO Customers (ID, REGION) VALUES (1, 'n'), (2, 's'), (3, 'n');
+INSERT INTO Orders (Id, Customer_ID, Other_Id) VALUES (10, 1, 2), (11, 1, NULL), (12, 3, 2);
+INSERT INTO Accounts VALUES ('n', 1), ('n', 2), ('s', 1);
+INSERT INTO Transfers VALUES (100, 'n', 2), (101, 's', 1);
+",
+            tables: ["Customers", "customers", "Orders", "Accounts", "Transfers"],
+            keys: [
+                "Customers.orders_collection",
+                "customers.orders_collection",
+                "Orders.customers",
+                "Orders.customers_2",
+                "Accounts.transfers_collection",
+                "Transfers.accounts",
+            ],
+        },
+        Dialect::Sqlite => CaseSchema {
+            ddl: r#"
+CREATE TABLE Customers (Id INTEGER PRIMARY KEY, Region TEXT NOT NULL);
+CREATE TABLE Orders (ID INTEGER PRIMARY KEY,
+    CUSTOMER_ID INTEGER CONSTRAINT Orders_Customer_FK REFERENCES CUSTOMERS (ID),
+    Other_Id INTEGER,
+    CONSTRAINT Orders_Other_FK FOREIGN KEY (other_id) REFERENCES "NOTES" ("ID"));
+CREATE TABLE Notes (Id INTEGER PRIMARY KEY);
+CREATE TABLE Accounts (Region TEXT, Number INTEGER, PRIMARY KEY (REGION, number));
+CREATE TABLE Transfers (Id INTEGER PRIMARY KEY, From_Region TEXT, From_Number INTEGER,
+    CONSTRAINT Transfers_From_FK FOREIGN KEY (FROM_REGION, FROM_NUMBER)
+        REFERENCES ACCOUNTS (region, NUMBER));
+"#,
+            // With foreign keys enforced, SQLite resolves every key as the
+            // rows go in: a key it could not resolve fails the insert.
+            data: "
+PRAGMA foreign_keys = ON;
+INSERT INTO notes (ID) VALUES (1), (2);
+INSERT INTO customers (ID, REGION) VALUES (1, 'n'), (2, 's'), (3, 'n');
+INSERT INTO orders (Id, Customer_ID, Other_Id) VALUES (10, 1, 2), (11, 1, NULL), (12, 3, 2);
+INSERT INTO accounts VALUES ('n', 1), ('n', 2), ('s', 1);
+INSERT INTO transfers VALUES (100, 'n', 2), (101, 's', 1);
+",
+            tables: ["Customers", "Notes", "Orders", "Accounts", "Transfers"],
+            keys: [
+                "Customers.orders_collection",
+                "Notes.orders_collection",
+                "Orders.customers",
+                "Orders.notes",
+                "Accounts.transfers_collection",
+                "Transfers.accounts",
+            ],
+        },
+    }
+}
 
 /// The primary key columns of `table` as expressions.
 fn key_columns(table: &FromItem) -> Vec<Expr> {
@@ -289,6 +561,94 @@ fn parents_where(registry: &Registry, table: &str, predicate: Expr) -> Select {
     }
     select
 }
+
+fn run_case(dialect: Dialect) {
+    let case = case_schema(dialect);
+    let mut db = engine(dialect, "ddl_case");
+    db.execute(case.ddl);
+    db.execute(case.data);
+    let schema = read(case.ddl, dialect);
+    let [customers, other, orders, accounts, transfers] = case.tables;
+    let tables: Vec<&str> = schema.tables().map(|t| t.name()).collect();
+    let mut expected_tables = case.tables.to_vec();
+    if dialect == Dialect::Sqlite {
+        // Orders is created before Notes.
+        expected_tables.swap(1, 2);
+    }
+    assert_eq!(tables, expected_tables);
+    let registry = Registry::builder(schema)
+        .automap()
+        .configure()
+        .unwrap_or_else(|e| panic!("{dialect}: automap: {e}"));
+    let keys: BTreeSet<&str> = registry.relationships().map(|r| r.key()).collect();
+    assert_eq!(keys, case.keys.into_iter().collect::<BTreeSet<_>>());
+    let [
+        customer_orders,
+        other_orders,
+        order_customer,
+        order_other,
+        account_transfers,
+        transfer_account,
+    ] = case
+        .keys
+        .map(|k| registry.relationship(k).expect("relationship"));
+    let checks = [
+        (
+            "customers with orders",
+            parents_where(&registry, customers, customer_orders.any(None).unwrap()),
+            ids(&[1, 3]),
+        ),
+        (
+            "other customers with orders",
+            parents_where(&registry, other, other_orders.any(None).unwrap()),
+            ids(&[2]),
+        ),
+        (
+            "orders with a customer",
+            parents_where(&registry, orders, order_customer.has(None).unwrap()),
+            ids(&[10, 11, 12]),
+        ),
+        (
+            "orders with another customer",
+            parents_where(&registry, orders, order_other.has(None).unwrap()),
+            ids(&[10, 12]),
+        ),
+        // The composite key, both ways: accounts with transfers (by
+        // number, in key order), and a join from transfers to their
+        // accounts.
+        (
+            "accounts with transfers",
+            parents_where(&registry, accounts, account_transfers.any(None).unwrap()),
+            ids(&[2, 1]),
+        ),
+        (
+            "transfers joined to their accounts",
+            {
+                let from = FromItem::table(registry.schema().table(transfers).unwrap().clone());
+                let transfer_id = key_columns(&from).remove(0);
+                let join = Select::from(from).join(transfer_account).unwrap();
+                let account = join.items().nth(1).expect("joined accounts").clone();
+                let number = key_columns(&account).remove(1);
+                join.column(transfer_id.clone())
+                    .column(number)
+                    .order_by(transfer_id, Order::Asc)
+            },
+            rows(&[[100, 2], [101, 1]]),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, select, expected) in &checks {
+        if let Err(e) = run_both(db.as_mut(), select, expected) {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(failures.is_empty(), "{dialect}:\n{}", failures.join("\n"));
+}
+
+on_each_engine!(
+    /// The mixed-case schema, created on each engine and queried there.
+    mixed_case_names_are_the_names_the_engine_finds => run_case
+);
 
 /// The schema of the report: PostgreSQL creates `users` and `addresses`,
 /// and the names sqlrel emits must be those, not `"Users"` (relation does
@@ -525,4 +885,16 @@ impl Engine for PgClientEngine<'_> {
             })
             .collect())
     }
+}
+
+/// SQLite's reflection resolves names in any ASCII case to the declared
+/// ones; DDL read with the SQLite dialect gives the same schema.
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_reflection_reads_the_names_ddl_reads() {
+    let ddl = case_schema(Dialect::Sqlite).ddl;
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(ddl).unwrap();
+    let reflected = sqlrel::reflect::sqlite(&conn).unwrap();
+    assert_eq!(describe(&reflected), describe(&read(ddl, Dialect::Sqlite)));
 }
