@@ -18,6 +18,7 @@ mod cli_dumps;
 mod cli_inputs;
 mod comparators;
 mod conformance;
+mod ddl_case;
 mod ddl_dialects;
 mod ddl_dumps;
 #[cfg(all(feature = "sqlite", feature = "postgres"))]

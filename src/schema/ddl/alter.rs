@@ -177,7 +177,7 @@ fn action(
                 let index_name = cur.ident("an index name")?;
                 let columns = cat
                     .indexes
-                    .get(&index_name)
+                    .get(&cat.index_key(&index_name))
                     .filter(|i| i.table == index)
                     .map(|i| i.columns.clone())
                     .ok_or_else(|| {
@@ -250,6 +250,7 @@ fn action(
         cur.eat_kw("COLUMN");
         let _ = cur.eat_kws(&["IF", "EXISTS"]);
         let name = cur.ident("a column name")?;
+        let name = cat.column_name(index, &name).unwrap_or(name);
         cat.drop_column(index, &name);
         return cur.skip_to_element_end();
     }
@@ -274,7 +275,7 @@ fn action(
                 }
             }
             let sql_type = cur.text_of(start, cur.i);
-            match cat.tables[index].column_mut(&name) {
+            match cat.column_mut(index, &name) {
                 Some(c) => c.sql_type = sql_type,
                 None => return Err(cur.error(format!("the table has no column {name}"))),
             }
@@ -295,13 +296,15 @@ fn action(
         };
         let def = column(cur, NO_SCOPE, true)?;
         let old = old.unwrap_or_else(|| def.column.name.to_string());
-        if cat.tables[index].column_mut(&old).is_none() {
+        // The column takes the definition's spelling: MySQL's `MODIFY NAME
+        // ...` of column `Name` renames it `NAME`.
+        let Some(old) = cat.column_name(index, &old) else {
             return Err(cur.error(format!("the table has no column {old}")));
-        }
+        };
         if *def.column.name != *old {
             cat.rename_column(index, &old, &def.column.name);
         }
-        if let Some(c) = cat.tables[index].column_mut(&def.column.name) {
+        if let Some(c) = cat.column_mut(index, &def.column.name) {
             *c = def.column.clone();
         }
         for constraint in def.constraints {
@@ -331,19 +334,13 @@ fn action(
             let old = cur.ident("a constraint name")?;
             cur.expect_kw("TO")?;
             let new = cur.ident("a constraint name")?;
+            let rule = cat.rules.constraints;
+            let named = |n: &Option<String>| n.as_deref().is_some_and(|n| rule.same(n, &old));
             let def = &mut cat.tables[index].def;
-            for fk in def
-                .foreign_keys
-                .iter_mut()
-                .filter(|f| f.name.as_deref() == Some(&old))
-            {
+            for fk in def.foreign_keys.iter_mut().filter(|f| named(&f.name)) {
                 fk.name = Some(new.clone());
             }
-            for u in def
-                .unique
-                .iter_mut()
-                .filter(|u| u.name.as_deref() == Some(&old))
-            {
+            for u in def.unique.iter_mut().filter(|u| named(&u.name)) {
                 u.name = Some(new.clone());
             }
             return Ok(());
@@ -352,9 +349,9 @@ fn action(
         let old = cur.ident("a column name")?;
         cur.expect_kw("TO")?;
         let new = cur.ident("a column name")?;
-        if cat.tables[index].column_mut(&old).is_none() {
+        let Some(old) = cat.column_name(index, &old) else {
             return Err(cur.error(format!("the table has no column {old}")));
-        }
+        };
         cat.rename_column(index, &old, &new);
         return Ok(());
     }
@@ -414,7 +411,7 @@ fn set_nullable(
     name: &str,
     nullable: bool,
 ) -> Result<()> {
-    match cat.tables[index].column_mut(name) {
+    match cat.column_mut(index, name) {
         Some(c) => {
             c.nullable = nullable;
             Ok(())

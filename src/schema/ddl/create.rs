@@ -724,8 +724,9 @@ pub(super) fn create_table(
         let other = scope.table_name(cur, &parts)?;
         let index = cat.find(&other).map_err(|e| cur.context(e))?;
         let mut columns = cat.tables[index].def.columns.clone();
+        let rule = cat.rules.columns;
         for own in std::mem::take(&mut def.columns) {
-            match columns.iter_mut().find(|c| c.name == own.name) {
+            match columns.iter_mut().find(|c| rule.same(&c.name, &own.name)) {
                 Some(merged) => merged.nullable &= own.nullable,
                 None => columns.push(own),
             }
@@ -774,7 +775,9 @@ fn read_elements(
                     def.columns.push(column.column);
                 } else {
                     let name = column.column.name.clone();
-                    let Some(existing) = def.columns.iter_mut().find(|c| c.name == name) else {
+                    let rule = cur.flavor.name_rules().columns;
+                    let Some(existing) = def.columns.iter_mut().find(|c| rule.same(&c.name, &name))
+                    else {
                         let offset = cur.tokens.get(at).map_or(0, |t| t.offset);
                         return Err(cur.error_at(
                             offset,
@@ -846,13 +849,13 @@ pub(super) fn create_unique_index(
     if if_not_exists
         && index_name
             .as_ref()
-            .is_some_and(|n| cat.indexes.contains_key(n))
+            .is_some_and(|n| cat.indexes.contains_key(&cat.index_key(n)))
     {
         return cur.skip_rest();
     }
     if let Some(name) = &index_name {
         cat.indexes.insert(
-            name.clone(),
+            cat.index_key(name),
             UniqueIndex {
                 table: index,
                 columns: columns.clone(),

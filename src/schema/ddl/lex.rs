@@ -503,11 +503,17 @@ impl<'a> Cursor<'a> {
         self.peek().is_some_and(|t| t.is_name(self.flavor))
     }
 
-    /// A name: a word or quoted name.
+    /// A name: a word or quoted name. An unquoted name is folded to lower
+    /// case in PostgreSQL (ASCII letters only, as PostgreSQL folds names
+    /// in a UTF-8 database); a quoted one is kept as written.
     pub fn ident(&mut self, what: &str) -> Result<String> {
         match self.peek() {
             Some(t) if t.is_name(self.flavor) => {
-                let value = t.value().into_owned();
+                let value = if t.kind == Kind::Word && self.flavor.folds_unquoted_names() {
+                    t.raw.to_ascii_lowercase()
+                } else {
+                    t.value().into_owned()
+                };
                 self.i += 1;
                 Ok(value)
             }

@@ -35,7 +35,7 @@ use sqlparser::dialect::{
 };
 use sqlparser::parser::Parser;
 
-use self::catalog::Catalog;
+use self::catalog::{Catalog, Matching, NameRules};
 use self::create::Scope;
 use self::lex::{Cursor, describe, location, position_in};
 use self::scan::{RawStatement, ScanError, Scanner, create_object, is_irrelevant};
@@ -64,15 +64,23 @@ pub enum DdlDialect {
     Detect,
     /// No dialect's particulars: `"name"`, `` `name` `` and `[name]` are
     /// quoted names, `'...'` strings without backslash escapes, `$$...$$`
-    /// strings; MySQL's executable comments are read.
+    /// strings; MySQL's executable comments are read. Names are kept as
+    /// written and match only when they are the same.
     Generic,
     /// PostgreSQL (`pg_dump`): `E'...'` and `$tag$...$tag$` strings,
     /// nested comments, psql meta-commands, `COPY ... FROM stdin` data.
+    /// Unquoted names are folded to lower case as PostgreSQL folds them
+    /// (ASCII letters, as in a UTF-8 database): `CREATE TABLE Users` is
+    /// table `users`, and `"Users"` another one.
     Postgres,
     /// MySQL / MariaDB (`mysqldump`, `mariadb-dump`): backslash escapes,
     /// `"..."` strings, `#` comments, executable comments, `DELIMITER`.
+    /// Column, index and constraint names match in any case; table names
+    /// match as written (`lower_case_table_names = 0`).
     MySql,
     /// SQLite (`sqlite3 .dump`, `.schema`): `[name]`, trigger bodies.
+    /// Names are kept as declared and match in any ASCII case:
+    /// `REFERENCES USERS (ID)` refers to `users (id)`.
     Sqlite,
 }
 
@@ -154,6 +162,36 @@ impl Flavor {
     /// `source file` is a client command (the mysql client).
     fn source_command(self) -> bool {
         matches!(self, Flavor::MySql | Flavor::Generic)
+    }
+
+    /// Unquoted names are folded to lower case, as PostgreSQL folds them
+    /// (ASCII letters only, as it does in a UTF-8 database):
+    /// `CREATE TABLE Users` is table `users`.
+    fn folds_unquoted_names(self) -> bool {
+        self == Flavor::Postgres
+    }
+
+    /// How a name a statement uses is matched against the names declared,
+    /// as each server matches them (`docs/ddl-input.md`, "Names and case").
+    fn name_rules(self) -> NameRules {
+        match self {
+            // Unquoted names are folded as they are read; then PostgreSQL
+            // matches names exactly.
+            Flavor::Generic | Flavor::Postgres => NameRules::default(),
+            Flavor::Sqlite => NameRules {
+                tables: Matching::AsciiCaseless,
+                columns: Matching::AsciiCaseless,
+                constraints: Matching::AsciiCaseless,
+            },
+            // Table and database names as written: they are file names,
+            // case-sensitive with lower_case_table_names = 0 (the default on
+            // Linux).
+            Flavor::MySql => NameRules {
+                tables: Matching::Exact,
+                columns: Matching::Caseless,
+                constraints: Matching::Caseless,
+            },
+        }
     }
 
     fn parser_dialect(self) -> Box<dyn ParserDialect> {
@@ -310,9 +348,10 @@ impl Schema {
     /// then, once the whole text is read, the errors of
     /// [`SchemaBuilder::build`](super::SchemaBuilder::build) (duplicate
     /// names, keys naming unknown columns, foreign keys to unknown tables,
-    /// ...), except that a foreign key to a column its referred table lacks
-    /// is dropped with a warning (see
-    /// [`BrokenForeignKey`](super::BrokenForeignKey)).
+    /// ...), with names matched as the dialect's server matches them (two
+    /// SQLite tables `Users` and `users` are one name twice), except that a
+    /// foreign key to a column its referred table lacks is dropped with a
+    /// warning (see [`BrokenForeignKey`](super::BrokenForeignKey)).
     pub fn read_ddl(mut reader: impl Read, dialect: DdlDialect) -> Result<Schema> {
         let dialect = match dialect {
             DdlDialect::Detect => {
@@ -337,7 +376,7 @@ impl Schema {
 
 fn read(reader: impl Read, flavor: Flavor) -> Result<Schema> {
     let mut scanner = Scanner::new(reader, flavor);
-    let mut catalog = Catalog::default();
+    let mut catalog = Catalog::new(flavor.name_rules());
     loop {
         let statement = match scanner.next_statement() {
             Ok(Some(statement)) => statement,
