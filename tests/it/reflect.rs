@@ -403,8 +403,8 @@ fn sqlite_relationships_resolve_like_on_the_ddl_schema() {
 
 #[test]
 fn sqlite_names_differing_in_case_resolve_to_the_declared_names() {
-    // SQLite matches identifiers case-insensitively (ASCII only);
-    // from_ddl does not, so this database is checked by itself.
+    // SQLite matches identifiers case-insensitively (ASCII only), and so
+    // does DDL read with the sqlite dialect (the generic one does not).
     let ddl = "CREATE TABLE Parent (Id INTEGER PRIMARY KEY, Code TEXT UNIQUE);
                CREATE TABLE child (id INTEGER PRIMARY KEY,
                                    p INTEGER REFERENCES PARENT (ID),
@@ -419,6 +419,8 @@ fn sqlite_names_differing_in_case_resolve_to_the_declared_names() {
         assert_eq!(fk.referred_table(), parent.id());
         assert_eq!(names(parent, fk.referred_columns()), [column]);
     }
+    let from_ddl = Schema::from_ddl_for(ddl, sqlrel::dialect::Dialect::Sqlite).unwrap();
+    assert_same_schema(&schema, &from_ddl);
 }
 
 #[test]
