@@ -55,9 +55,6 @@ pub enum WarningKind {
     /// schema, and kept in
     /// [`Table::broken_foreign_keys`](super::Table::broken_foreign_keys).
     DroppedForeignKey,
-    /// The text is not valid UTF-8 where a statement that is read needs
-    /// it; the invalid bytes were replaced by U+FFFD.
-    InvalidUtf8,
 }
 
 impl WarningKind {
@@ -67,7 +64,6 @@ impl WarningKind {
             WarningKind::SkippedStatement => "skipped_statement",
             WarningKind::IgnoredClause => "ignored_clause",
             WarningKind::DroppedForeignKey => "dropped_foreign_key",
-            WarningKind::InvalidUtf8 => "invalid_utf8",
         }
     }
 }

@@ -319,3 +319,28 @@ fn a_relationship_that_needs_a_dropped_key_is_named_in_json() {
     assert_eq!(error["error"]["kind"], "unknown_column");
     assert_eq!(error["error"]["relationship"], "t1.t2");
 }
+
+#[test]
+fn ddl_bytes_that_are_not_utf8_are_bad_input_where_they_are_read() {
+    let dir = TempDir::new("ddl-not-utf8");
+    let read = dir.file(
+        "read.sql",
+        b"CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE b (id INTEGER PRIMARY KEY, n\xff TEXT);\n",
+    );
+    let out = sqlrel(&["inspect", "--schema", read.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "at line 2, column 42: invalid UTF-8 at byte 82 of the input (0xFF); save the file as UTF-8"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // In data, which is skipped, they do not matter.
+    let skipped = dir.file(
+        "skipped.sql",
+        b"CREATE TABLE a (id INTEGER PRIMARY KEY);\nINSERT INTO a VALUES (1, '\xfe');\n",
+    );
+    let out = sqlrel(&["inspect", "--schema", skipped.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

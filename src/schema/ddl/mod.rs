@@ -505,12 +505,17 @@ fn read_with(
     flavor: Flavor,
     reader: impl FnOnce(&mut Catalog, &mut Cursor<'_>) -> Result<()>,
 ) -> Result<()> {
-    if statement.invalid_utf8 {
-        catalog.warn(
-            WarningKind::InvalidUtf8,
-            "the statement is not valid UTF-8; the invalid bytes were read as U+FFFD",
-            Some(location(statement)),
-        );
+    // A name read wrongly would make SQL that names nothing: bytes that are
+    // not UTF-8 in a statement sqlrel reads are an error.
+    if let Some((at, byte)) = statement.invalid_utf8 {
+        return Err(Error::Parse {
+            what: describe(statement),
+            message: format!(
+                "invalid UTF-8 at byte {} of the input (0x{byte:02X}); save the file as UTF-8",
+                statement.offset + at as u64
+            ),
+            position: Some(position_in(statement, at)),
+        });
     }
     let mut cursor = Cursor::new(statement, flavor)?;
     reader(catalog, &mut cursor)?;

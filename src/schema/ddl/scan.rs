@@ -50,8 +50,11 @@ pub(super) struct RawStatement {
     /// Its text without the delimiter: whole when `complete`, else the
     /// first bytes. Invalid UTF-8 is replaced by U+FFFD.
     pub text: String,
-    /// Whether `text` had invalid UTF-8.
-    pub invalid_utf8: bool,
+    /// Where its first byte is in the input, from 0.
+    pub offset: u64,
+    /// The first byte of `text` that is not UTF-8, when there is one: its
+    /// index in the bytes read and its value (`text` holds U+FFFD there).
+    pub invalid_utf8: Option<(usize, u8)>,
     /// Whether `text` is the whole statement, read to be parsed.
     pub complete: bool,
     /// Whether bytes of the statement were left out of `text`.
@@ -156,6 +159,10 @@ pub(super) struct Scanner<R> {
     started: bool,
     /// Where the statement being scanned starts.
     current: Position,
+    /// Bytes consumed so far, and where the statement being scanned starts
+    /// among them.
+    offset: u64,
+    current_offset: u64,
     /// The text of the statement being scanned.
     text: Vec<u8>,
     keep: Keep,
@@ -190,6 +197,8 @@ impl<R: Read> Scanner<R> {
             copy_data: false,
             started: false,
             current: Position { line: 1, column: 1 },
+            offset: 0,
+            current_offset: 0,
             text: Vec::new(),
             keep: Keep::All,
             truncated: false,
@@ -295,6 +304,7 @@ impl<R: Read> Scanner<R> {
             _ => self.prev = [bytes[n - 1], bytes[n - 2]],
         }
         self.pos += n;
+        self.offset += n as u64;
     }
 
     /// Consumes `n` bytes without keeping them (a delimiter).
@@ -336,6 +346,7 @@ impl<R: Read> Scanner<R> {
         self.number += 1;
         let position = self.position();
         self.current = position;
+        self.current_offset = self.offset;
         self.fill(LOOKAHEAD)?;
         let avail = self.available();
         let client = avail.first() == Some(&b'\\')
@@ -489,12 +500,20 @@ impl<R: Read> Scanner<R> {
         let truncated = std::mem::take(&mut self.truncated);
         let bytes = std::mem::take(&mut self.text);
         let (text, invalid_utf8) = match String::from_utf8(bytes) {
-            Ok(text) => (text, false),
-            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes().get(at).copied().unwrap_or_default();
+                (
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Some((at, byte)),
+                )
+            }
         };
         RawStatement {
             number: self.number,
             position,
+            offset: self.current_offset,
             text,
             invalid_utf8,
             complete,
