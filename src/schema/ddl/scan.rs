@@ -76,7 +76,7 @@ pub(super) enum ScanError {
         /// What is not closed, e.g. `a string`.
         what: &'static str,
         /// The statement it belongs to (its first bytes).
-        statement: RawStatement,
+        statement: Box<RawStatement>,
         /// Where it opens.
         at: Position,
     },
@@ -489,7 +489,7 @@ impl<R: Read> Scanner<R> {
     fn unterminated(&mut self, lex: &Lex, at: Position) -> ScanError {
         ScanError::Unterminated {
             what: lex.what(),
-            statement: self.finish(self.current, Vec::new(), false),
+            statement: Box::new(self.finish(self.current, Vec::new(), false)),
             at,
         }
     }
