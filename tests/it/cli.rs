@@ -186,14 +186,17 @@ fn inspect_mermaid_is_an_er_diagram() {
         "    customers {\n        INTEGER id PK\n        TEXT name\n        TEXT email\n    }\n"
     ));
     assert!(out.contains("        TEXT warehouse_code PK, FK\n"));
-    // One edge per relationship pair, with the cardinality of its direction.
+    // One edge per relationship pair, with the cardinality of its direction;
+    // the "one" end is optional (o|) over a nullable foreign key
+    // (employees.manager_id, orders.shipping_address_id), exactly one (||)
+    // over a NOT NULL one (orders.customer_id).
     let edges: Vec<&str> = out.lines().filter(|l| l.contains("--")).collect();
     assert_eq!(edges.len(), 5, "{out}");
     for expected in [
         "    customers ||--o{ orders : \"orders / customer\"",
         "    customers ||--o{ orders : \"open_orders\"",
-        "    employees }o--|| employees : \"manager / reports\"",
-        "    orders }o--|| addresses : \"shipping_address\"",
+        "    employees }o--o| employees : \"manager / reports\"",
+        "    orders }o--o| addresses : \"shipping_address\"",
         "    categories }o--o{ products : \"products / categories\"",
     ] {
         assert!(edges.contains(&expected), "missing {expected:?} in\n{out}");
@@ -375,7 +378,12 @@ fn parse_mermaid(diagram: &str) -> (Vec<(String, Vec<String>)>, Vec<(String, Str
             let (ends, label) = line.trim_start().split_once(" : ").expect("an edge");
             let mut ends = ends.split(' ');
             let parent = ids[ends.next().expect("parent")].clone();
-            assert!(["||--o{", "||--o|", "}o--||", "}o--o{"].contains(&ends.next().expect("card")));
+            assert!(
+                [
+                    "||--o{", "||--o|", "}o--||", "|o--o{", "|o--o|", "}o--o|", "}o--o{"
+                ]
+                .contains(&ends.next().expect("card"))
+            );
             let target = ids[ends.next().expect("target")].clone();
             edges.push((parent, target, mermaid_quoted(label)));
         }

@@ -16,6 +16,8 @@ mod cli;
 mod cli_dumps;
 #[cfg(feature = "cli")]
 mod cli_inputs;
+#[cfg(feature = "cli")]
+mod cli_usage;
 mod comparators;
 mod conformance;
 mod ddl_case;

@@ -393,11 +393,18 @@ fn mermaid(registry: &Registry, relationships: &[&Relationship]) -> String {
         out.push_str("    }\n");
     }
     for (r, reverse) in edges(relationships) {
+        // The "one" end is optional (`o|`) when a referencing row may
+        // have no referenced one: a nullable foreign-key column.
+        let optional = r
+            .foreign_key_columns()
+            .iter()
+            .any(|c| c.column().is_nullable());
+        let one = if optional { "o|" } else { "||" };
         let cardinality = match (r.direction(), r.uselist()) {
-            (Direction::OneToMany, true) => "||--o{",
-            (Direction::OneToMany, false) => "||--o|",
-            (Direction::ManyToOne, _) => "}o--||",
-            (Direction::ManyToMany, _) => "}o--o{",
+            (Direction::OneToMany, true) => format!("{}--o{{", reversed(one)),
+            (Direction::OneToMany, false) => format!("{}--o|", reversed(one)),
+            (Direction::ManyToOne, _) => format!("}}o--{one}"),
+            (Direction::ManyToMany, _) => "}o--o{".to_owned(),
         };
         let label = match reverse {
             Some(o) => format!("{} / {}", r.name(), o.name()),
@@ -412,6 +419,11 @@ fn mermaid(registry: &Registry, relationships: &[&Relationship]) -> String {
         );
     }
     out
+}
+
+/// A Mermaid cardinality marker as written on the left end of an edge.
+fn reversed(marker: &str) -> String {
+    marker.chars().rev().collect()
 }
 
 /// A double-quoted DOT identifier (also an edge's label): backslashes and

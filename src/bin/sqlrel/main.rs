@@ -3,12 +3,13 @@
 
 mod db;
 mod inspect;
+mod project;
 mod source;
 
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use sqlrel::query::Dialect;
 use sqlrel::sql_text::{ValueStyle, expand};
@@ -20,7 +21,7 @@ use source::Source;
     name = "sqlrel",
     version,
     about = "Relationship-aware SQL: inspect relationships and expand relationship calls into SQL",
-    after_help = "Examples:\n  sqlrel inspect --schema shop.sql --automap --format json\n  sqlrel sql --schema shop.sql --relationships rels.toml --dialect sqlite \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any()\""
+    after_help = "Examples:\n  sqlrel inspect --schema shop.sql --automap --format json\n  sqlrel sql --schema shop.sql --relationships shop_relationships.toml --dialect sqlite \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any()\"\n\nSettings a project repeats (schema, relationships, automap, dialect) may live in a\nsqlrel.toml in the current directory or a parent; flags override it."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -43,20 +44,30 @@ enum Command {
     },
     /// Expand relationship calls in a SELECT into SQL for a dialect.
     #[command(
-        after_help = "Example:\n  sqlrel sql --schema shop.sql --automap --dialect postgres --params \\\n      \"SELECT customers.id FROM customers WHERE customers.orders.any(orders.total > 100)\"\n\nThe grammar of relationship calls: docs/sql-text.md in the sqlrel repository."
+        after_help = "Example:\n  sqlrel sql --schema shop.sql --automap --dialect postgres --params \\\n      \"SELECT customers.id FROM customers WHERE customers.orders_collection.any(orders.status = 'open')\"\n\nThe query may also come from a file (--file) or standard input (- or nothing).\nThe grammar of relationship calls: docs/sql-text.md in the sqlrel repository."
     )]
     Sql {
         #[command(flatten)]
         source: Source,
-        /// Target dialect.
-        #[arg(long, value_enum, default_value_t = DialectArg::Postgres)]
-        dialect: DialectArg,
+        /// Target dialect [default: the project file's, else postgres].
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
         /// Print {"sql": ..., "params": [...]} with placeholders instead of
         /// SQL with values inlined.
         #[arg(long)]
         params: bool,
-        /// The relationship-aware SELECT (grammar: docs/sql-text.md).
-        query: String,
+        /// Read the query from this file.
+        #[arg(long, value_name = "FILE.sql", conflicts_with = "query")]
+        file: Option<std::path::PathBuf>,
+        /// The relationship-aware SELECT (grammar: docs/sql-text.md); `-` or
+        /// nothing: read it from standard input.
+        query: Option<String>,
+    },
+    /// Print a completion script for a shell (e.g. `sqlrel completions bash
+    /// > /etc/bash_completion.d/sqlrel`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -96,6 +107,8 @@ impl From<DialectArg> for Dialect {
 pub(crate) enum Failure {
     Sqlrel(sqlrel::Error),
     Io(String),
+    /// A command line that cannot work (status 2, kind `usage`).
+    Usage(String),
     Output(std::io::Error),
 }
 
@@ -143,6 +156,14 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
+        Err(Failure::Usage(message)) => {
+            if json_errors {
+                print_json_error("usage", None, &message);
+            } else {
+                eprintln!("sqlrel: {message}");
+            }
+            ExitCode::from(2)
+        }
         Err(Failure::Sqlrel(e)) => {
             if json_errors {
                 print_json_error(e.kind().as_str(), e.relationship(), &e.to_string());
@@ -182,23 +203,37 @@ fn print_json_error(kind: &str, relationship: Option<&str>, message: &str) {
 fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
     match cli.command {
         Command::Inspect { source, format } => {
-            let registry = source.registry()?;
+            let registry = source.settings()?.registry()?;
             Ok(inspect::render(&registry, format, out)?)
         }
         Command::Sql {
             source,
             dialect,
             params,
+            file,
             query,
         } => {
-            let registry = source.registry()?;
-            let dialect = Dialect::from(dialect);
+            let settings = source.settings()?;
+            let query = read_query(query, file, settings.reads_stdin())?;
+            let dialect = match (dialect, &settings.dialect) {
+                (Some(d), _) => d,
+                (None, Some(d)) => DialectArg::from_str(d, true).map_err(|_| {
+                    Failure::Sqlrel(sqlrel::Error::InvalidArgument {
+                        message: format!(
+                            "in {}: dialect = {d:?} is not one of: postgres, mysql, sqlite",
+                            project::FILE_NAME
+                        ),
+                    })
+                })?,
+                (None, None) => DialectArg::Postgres,
+            };
+            let registry = settings.registry()?;
             let style = if params {
                 ValueStyle::Placeholders
             } else {
                 ValueStyle::Inline
             };
-            let expansion = expand(&registry, &query, dialect, style)?;
+            let expansion = expand(&registry, &query, Dialect::from(dialect), style)?;
             // What SQLAlchemy would warn about the relationships used.
             for rel in &expansion.relationships {
                 for warning in rel.warnings() {
@@ -214,5 +249,44 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "sqlrel", out);
+            Ok(())
+        }
     }
+}
+
+/// The query of `sqlrel sql`: the argument, the `--file`, or standard
+/// input (`-`, or no argument when standard input is not a terminal).
+fn read_query(
+    query: Option<String>,
+    file: Option<std::path::PathBuf>,
+    schema_on_stdin: bool,
+) -> Result<String, Failure> {
+    // A file's or standard input's last newline is not part of the query.
+    if let Some(path) = file {
+        return source::read(&path).map(|q| q.trim_end().to_owned());
+    }
+    let from_stdin = match query {
+        Some(query) if query != "-" => return Ok(query),
+        Some(_) => true,
+        None => !std::io::stdin().is_terminal(),
+    };
+    let usage = |message: &str| Failure::Usage(message.to_owned());
+    if !from_stdin {
+        return Err(usage(
+            "no query: give it as an argument, with --file FILE.sql, or on standard input",
+        ));
+    }
+    if schema_on_stdin {
+        return Err(usage(
+            "standard input cannot hold both the schema (--schema -) and the query; give the \
+             query as an argument or with --file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Io(format!("cannot read the query from standard input: {e}")))?;
+    source::text_of(bytes, "standard input").map(|q| q.trim_end().to_owned())
 }

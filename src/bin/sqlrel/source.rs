@@ -1,5 +1,7 @@
-//! Where the schema and the relationships come from: `--schema` (DDL) or
-//! `--db` (reflection), `--relationships` (TOML) and/or `--automap`.
+//! Where the schema and the relationships come from: `--schema` (DDL, a
+//! file or `-` for standard input) or `--db` (reflection),
+//! `--relationships` (TOML) and/or `--automap`; what the flags leave out,
+//! the project file (`sqlrel.toml`) may give.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,19 +11,15 @@ use sqlrel::registry::Registry;
 use sqlrel::relationship_file as file;
 use sqlrel::schema::{DdlDialect, Schema};
 
+use crate::project::{FILE_NAME, Project};
 use crate::{Failure, db};
 
 #[derive(Args)]
 pub(crate) struct Source {
-    /// DDL file describing the tables: a script, or a dump of pg_dump,
-    /// mysqldump / mariadb-dump or sqlite3 (.dump, .schema) as it is, data
-    /// included.
-    #[arg(
-        long,
-        value_name = "FILE.sql",
-        required_unless_present = "db",
-        conflicts_with = "db"
-    )]
+    /// DDL file describing the tables (`-`: standard input): a script, or a
+    /// dump of pg_dump, mysqldump / mariadb-dump or sqlite3 (.dump, .schema)
+    /// as it is, data included.
+    #[arg(long, value_name = "FILE.sql", conflicts_with = "db")]
     schema: Option<PathBuf>,
     /// SQL dialect the DDL file is written in [default: detected from the
     /// file's markers (pg_dump, mysqldump and sqlite3 headers, quoting);
@@ -49,6 +47,13 @@ pub(crate) struct Source {
     /// relationships from --relationships win over generated ones.
     #[arg(long)]
     automap: bool,
+    /// Project file to read [default: the nearest sqlrel.toml from the
+    /// current directory up]; flags override it.
+    #[arg(long, value_name = "FILE.toml", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no project file.
+    #[arg(long)]
+    no_config: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -59,12 +64,48 @@ enum DdlDialectArg {
     Sqlite,
 }
 
+/// Where the schema is read from.
+enum SchemaFrom {
+    Ddl(PathBuf),
+    Stdin,
+    Db(String),
+}
+
+/// The flags with the project file's settings under them.
+pub(crate) struct Settings {
+    schema: SchemaFrom,
+    ddl_dialect: Option<DdlDialectArg>,
+    db_schemas: Vec<String>,
+    limits: db::Limits,
+    relationships: Option<PathBuf>,
+    automap: bool,
+    /// The project file's `dialect`, for `sqlrel sql`.
+    pub(crate) dialect: Option<String>,
+}
+
+impl Settings {
+    /// Whether the schema is read from standard input.
+    pub(crate) fn reads_stdin(&self) -> bool {
+        matches!(self.schema, SchemaFrom::Stdin)
+    }
+}
+
 /// A text file: a leading byte-order mark is dropped, and bytes that are not
 /// UTF-8 are bad input (status 2) with their offset and position.
-fn read(path: &Path) -> Result<String, Failure> {
+pub(crate) fn read(path: &Path) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    text_of(bytes, &path.display().to_string())
+}
+
+/// `bytes` read from `origin` as text, as [`read`] takes a file's.
+pub(crate) fn text_of(bytes: Vec<u8>, origin: &str) -> Result<String, Failure> {
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let text = &bytes[bom..];
     match std::str::from_utf8(text) {
         Ok(text) => Ok(text.to_owned()),
         Err(e) => {
@@ -75,9 +116,9 @@ fn read(path: &Path) -> Result<String, Failure> {
                 .chars()
                 .count()
                 + 1;
-            let offset = e.valid_up_to() + (bytes.len() - text.len());
+            let offset = e.valid_up_to() + bom;
             Err(Failure::Sqlrel(sqlrel::Error::Parse {
-                what: path.display().to_string(),
+                what: origin.to_owned(),
                 message: format!(
                     "invalid UTF-8 at byte {offset} (0x{:02X}); save the file as UTF-8",
                     bytes.get(offset).copied().unwrap_or_default()
@@ -98,50 +139,128 @@ fn report_warnings(schema: &Schema, origin: &str) {
     }
 }
 
+/// A `ValueEnum` value written in the project file.
+fn project_value<T: ValueEnum>(key: &str, value: &str) -> Result<T, Failure> {
+    T::from_str(value, true).map_err(|_| {
+        let allowed: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+            .collect();
+        Failure::Sqlrel(sqlrel::Error::InvalidArgument {
+            message: format!(
+                "in {FILE_NAME}: {key} = {value:?} is not one of: {}",
+                allowed.join(", ")
+            ),
+        })
+    })
+}
+
 impl Source {
+    /// The flags, with what they leave out taken from the project file.
+    pub(crate) fn settings(&self) -> Result<Settings, Failure> {
+        let project = if self.no_config {
+            None
+        } else {
+            Project::load(self.config.as_deref())?
+        };
+        let project = project.unwrap_or_default();
+        let schema = match (&self.schema, &self.db) {
+            (Some(path), _) if path == Path::new("-") => SchemaFrom::Stdin,
+            (Some(path), _) => SchemaFrom::Ddl(path.clone()),
+            (None, Some(url)) => SchemaFrom::Db(url.clone()),
+            (None, None) => match (&project.schema, &project.db) {
+                (Some(_), Some(_)) => {
+                    return Err(Failure::Sqlrel(sqlrel::Error::InvalidArgument {
+                        message: format!("{FILE_NAME} sets both schema and db; keep one"),
+                    }));
+                }
+                (Some(path), None) => SchemaFrom::Ddl(project.path(path)),
+                (None, Some(url)) => SchemaFrom::Db(url.clone()),
+                (None, None) => {
+                    return Err(Failure::Usage(format!(
+                        "no schema: give --schema FILE.sql (- for standard input) or --db URL, \
+                         or set schema or db in a {FILE_NAME}"
+                    )));
+                }
+            },
+        };
+        let ddl_dialect = match (self.ddl_dialect, &project.ddl_dialect) {
+            (Some(d), _) => Some(d),
+            (None, Some(d)) => Some(project_value("ddl_dialect", d)?),
+            (None, None) => None,
+        };
+        Ok(Settings {
+            schema,
+            ddl_dialect,
+            db_schemas: if self.db_schemas.is_empty() {
+                project.db_schemas.clone()
+            } else {
+                self.db_schemas.clone()
+            },
+            limits: db::Limits {
+                connect: Duration::from_secs(self.connect_timeout),
+                statement: Duration::from_secs(self.statement_timeout),
+            },
+            relationships: self
+                .relationships
+                .clone()
+                .or_else(|| project.relationships.as_deref().map(|p| project.path(p))),
+            automap: self.automap || project.automap,
+            dialect: project.dialect.clone(),
+        })
+    }
+}
+
+impl Settings {
     fn schema(&self) -> Result<Schema, Failure> {
         let schema = self.read_schema()?;
         let origin = match &self.schema {
-            Some(path) => path.display().to_string(),
-            None => db::redacted(self.db.as_deref().unwrap_or_default()),
+            SchemaFrom::Ddl(path) => path.display().to_string(),
+            SchemaFrom::Stdin => "standard input".to_owned(),
+            SchemaFrom::Db(url) => db::redacted(url),
         };
         report_warnings(&schema, &origin);
         Ok(schema)
     }
 
     fn read_schema(&self) -> Result<Schema, Failure> {
-        if let Some(path) = &self.schema {
-            // Read as a stream: a dump with data is never held in memory.
-            let file = std::fs::File::open(path)
-                .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
-            let dialect = match self.ddl_dialect {
-                None => DdlDialect::Detect,
-                Some(DdlDialectArg::Generic) => DdlDialect::Generic,
-                Some(DdlDialectArg::Postgres) => DdlDialect::Postgres,
-                Some(DdlDialectArg::Mysql) => DdlDialect::MySql,
-                Some(DdlDialectArg::Sqlite) => DdlDialect::Sqlite,
-            };
-            return Schema::read_ddl(file, dialect).map_err(|e| match e.root() {
-                sqlrel::Error::Io { message } => {
-                    Failure::Io(format!("cannot read {}: {message}", path.display()))
-                }
-                _ => Failure::Sqlrel(e.context(format!("in {}", path.display()))),
-            });
-        }
-        let limits = db::Limits {
-            connect: Duration::from_secs(self.connect_timeout),
-            statement: Duration::from_secs(self.statement_timeout),
+        let dialect = match self.ddl_dialect {
+            None => DdlDialect::Detect,
+            Some(DdlDialectArg::Generic) => DdlDialect::Generic,
+            Some(DdlDialectArg::Postgres) => DdlDialect::Postgres,
+            Some(DdlDialectArg::Mysql) => DdlDialect::MySql,
+            Some(DdlDialectArg::Sqlite) => DdlDialect::Sqlite,
         };
-        db::reflect(
-            self.db.as_deref().unwrap_or_default(),
-            &self.db_schemas,
-            limits,
-        )
+        // Read as a stream: a dump with data is never held in memory.
+        let (read, origin) = match &self.schema {
+            SchemaFrom::Db(url) => return db::reflect(url, &self.db_schemas, self.limits),
+            SchemaFrom::Stdin => (
+                Schema::read_ddl(std::io::stdin().lock(), dialect),
+                "standard input".to_owned(),
+            ),
+            SchemaFrom::Ddl(path) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
+                (Schema::read_ddl(file, dialect), path.display().to_string())
+            }
+        };
+        read.map_err(|e| match e.root() {
+            sqlrel::Error::Io { message } => {
+                Failure::Io(format!("cannot read {origin}: {message}"))
+            }
+            _ => Failure::Sqlrel(e.context(format!("in {origin}"))),
+        })
     }
 
     /// The configured registry.
     pub(crate) fn registry(&self) -> Result<Registry, Failure> {
         let schema = self.schema()?;
+        if self.relationships.is_none() && !self.automap {
+            eprintln!(
+                "sqlrel: hint: no relationships are configured; add --automap to derive them \
+                 from the foreign keys, or --relationships FILE.toml to declare them"
+            );
+        }
         let configs = match &self.relationships {
             Some(path) => {
                 let text = read(path)?;
